@@ -1,0 +1,48 @@
+"""edgebook: the helper package of the Edge ML Workbook.
+
+Every notebook starts with::
+
+    import edgebook
+    ctx = edgebook.setup()
+
+The modules, by concern (each helper is defined once and names the lesson
+that introduces it):
+
+- ``edgebook.context``   setup(): environment, seeds, logging, paths
+- ``edgebook.data``      offline datasets by name, with fixed splits
+- ``edgebook.convert``   Keras / SavedModel / concrete function -> .tflite
+- ``edgebook.runtime``   run .tflite models with LiteRT
+- ``edgebook.modelfile`` what is inside a .tflite file (ops, tensors, buffers)
+- ``edgebook.models``    the course's baseline models, trained once and cached
+- ``edgebook.measure``   size, latency, accuracy
+- ``edgebook.plots``     the course's standard plots
+- ``edgebook.exercises`` exercise checks and hints
+- ``edgebook.workbook``  builds notebooks/ from solutions/
+"""
+import importlib
+import os
+
+# The Model Optimization Toolkit needs Keras 2 (tf_keras). TensorFlow reads this
+# variable when tf.keras is first touched, so set it as early as possible.
+os.environ["TF_USE_LEGACY_KERAS"] = "1"
+
+from edgebook.context import Context, setup  # noqa: E402  (after the variable above)
+from edgebook.errors import EdgebookError  # noqa: E402
+
+__version__ = "0.1.0"
+
+# Modules that import TensorFlow load on first use, so `import edgebook` stays
+# fast and tools such as `python -m edgebook.workbook` never load TensorFlow.
+_SUBMODULES = (
+    "context", "data", "synth", "convert", "runtime", "modelfile", "measure",
+    "models", "plots", "exercises", "workbook", "paths", "errors", "checks",
+)
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"edgebook.{name}")
+    raise AttributeError(f"module 'edgebook' has no attribute {name!r}")
+
+
+__all__ = ["Context", "EdgebookError", "setup", *_SUBMODULES]

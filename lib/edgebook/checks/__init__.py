@@ -1,0 +1,1 @@
+"""Exercise checks, one module per lesson (``from edgebook.checks import lesson_02 as ex``)."""

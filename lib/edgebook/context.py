@@ -1,0 +1,163 @@
+"""``setup()``: the first call in every notebook (introduced in 00_welcome_and_setup_check).
+
+It does, once, what every lesson needs: Keras 2 for the Model Optimization
+Toolkit, seeds and deterministic ops so a rerun gives the same numbers, quiet
+logs, matplotlib defaults, and the paths and versions of this installation.
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import os
+import platform
+import sys
+import warnings
+from importlib import metadata
+from pathlib import Path
+
+from edgebook import paths
+from edgebook.errors import SetupError
+
+SEED = 42
+"""The course's default seed: the same numbers on every run."""
+
+PACKAGES = ("tensorflow", "tf-keras", "tensorflow-model-optimization",
+            "ai-edge-litert", "tflite-micro", "numpy", "scikit-learn", "matplotlib")
+
+
+@dataclasses.dataclass(frozen=True)
+class Context:
+    """What ``setup()`` returns: where things are and what this run is."""
+
+    root: Path
+    datasets: Path
+    build: Path
+    seed: int
+    colab: bool
+    ci: bool
+    quick: bool
+    versions: dict
+
+    def __repr__(self) -> str:
+        mode = "quick" if self.quick else "full"
+        where = "Colab" if self.colab else ("CI" if self.ci else "local")
+        versions = ", ".join(f"{name} {version}" for name, version in self.versions.items())
+        return (f"Context(root={self.root}, seed={self.seed}, mode={mode}, where={where})\n"
+                f"  versions: {versions}")
+
+
+@contextlib.contextmanager
+def muted_native_logs():
+    """Silence what TensorFlow's and LiteRT's C++ code prints to stderr.
+
+    Jupyter forwards even C-level output into the notebook, so without this a
+    learner sees dozens of INFO lines about CUDA, XNNPACK and NPU plug-ins.
+    Python exceptions are unaffected: their messages still reach you.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real stderr (some embedded kernels)
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def is_quick() -> bool:
+    """Quick mode (EDGEBOOK_QUICK=1) shrinks benchmarks and sweeps for dry runs."""
+    return _flag("EDGEBOOK_QUICK")
+
+
+def _import_tensorflow():
+    """Import TensorFlow with Keras 2, or explain why that is no longer possible."""
+    os.environ["TF_USE_LEGACY_KERAS"] = "1"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    with muted_native_logs():
+        import tensorflow as tf
+        keras_name = tf.keras.__name__
+    if not keras_name.startswith("tf_keras"):
+        raise SetupError(
+            "TensorFlow is already running with Keras 3, but this course needs Keras 2 "
+            "(tf_keras) for the Model Optimization Toolkit. This happens when TensorFlow "
+            "or Keras is used before edgebook.setup(). Restart the kernel "
+            "(Kernel > Restart Kernel) and run the notebook from the top."
+        )
+    return tf
+
+
+def _quiet_python_logs(tf) -> None:
+    tf.get_logger().setLevel(logging.ERROR)
+    try:
+        import absl.logging
+        absl.logging.set_verbosity(absl.logging.ERROR)
+    except ImportError:
+        pass
+    # Deprecation chatter from libraries we pin; a learner cannot act on it.
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", message=".*tf.lite.Interpreter is deprecated.*")
+
+
+def seed_everything(seed: int = SEED) -> None:
+    """Seed Python, NumPy and TensorFlow, and make TensorFlow's ops deterministic."""
+    tf = _import_tensorflow()
+    tf.keras.utils.set_random_seed(seed)  # seeds random, numpy and tensorflow at once
+    try:
+        tf.config.experimental.enable_op_determinism()
+    except RuntimeError:  # already enabled in this process
+        pass
+
+
+def setup(seed: int = SEED, *, verbose: bool = True) -> Context:
+    """Prepare the notebook: call it first, once, at the top of every lesson.
+
+    Sets ``TF_USE_LEGACY_KERAS=1`` before TensorFlow is imported, seeds Python,
+    NumPy and TensorFlow, enables op determinism, quiets TensorFlow and absl
+    logging, sets matplotlib defaults, and detects Colab, CI and quick mode.
+
+    Introduced in 00_welcome_and_setup_check.
+    """
+    if sys.version_info[:2] != (3, 11):
+        warnings.warn(f"The course is tested on Python 3.11; this is {platform.python_version()}.")
+    tf = _import_tensorflow()
+    _quiet_python_logs(tf)
+    seed_everything(seed)
+
+    from edgebook import plots  # matplotlib defaults for the whole notebook
+    plots.use_course_style()
+
+    ctx = Context(
+        root=paths.root(),
+        datasets=paths.datasets_dir(),
+        build=paths.build_dir(),
+        seed=seed,
+        colab="google.colab" in sys.modules,
+        ci=_flag("CI"),
+        quick=is_quick(),
+        versions={"python": platform.python_version(),
+                  **{name: _version(name) for name in PACKAGES}},
+    )
+    if verbose:
+        mode = "quick mode (EDGEBOOK_QUICK=1)" if ctx.quick else "full mode"
+        print(f"edgebook ready: TensorFlow {ctx.versions['tensorflow']} with Keras 2 "
+              f"(tf_keras {ctx.versions['tf-keras']}), LiteRT {ctx.versions['ai-edge-litert']}, "
+              f"seed {seed}, {mode}.")
+    return ctx

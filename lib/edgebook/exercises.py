@@ -1,0 +1,160 @@
+"""Exercises with checks and hints, in the style of Kaggle's learntools.
+
+In a lesson:
+
+    >>> from edgebook.checks import lesson_02 as ex
+    >>> ex.scale_pixels.check(scaled)      # ✓ correct / ✗ what is wrong / not attempted yet
+    >>> ex.scale_pixels.hint()             # first hint; hint(2) is more direct
+
+``check`` never raises: whatever the answer (even code that crashes), it shows
+a message and records ``status``. An answer left as ``...`` (or a function
+that returns ``...`` or None) is "not attempted yet", which is how every
+exercise of a freshly generated workbook starts.
+
+Introduced in 00_welcome_and_setup_check.
+"""
+from __future__ import annotations
+
+import html
+from typing import Callable, Sequence
+
+import numpy as np
+
+CORRECT, INCORRECT, NOT_ATTEMPTED = "correct", "incorrect", "not attempted"
+
+
+class Incorrect(Exception):
+    """Raised by a check function with a message aimed at the learner's mistake."""
+
+
+class NotAttempted(Exception):
+    """Raised when the answer is still the ``...`` placeholder."""
+
+
+def unanswered(value) -> bool:
+    return value is Ellipsis or value is None
+
+
+def require(value):
+    """Return ``value``, or stop the check as "not attempted" if it is still ``...`` / None."""
+    if unanswered(value):
+        raise NotAttempted()
+    return value
+
+
+def call(function: Callable, *args, **kwargs):
+    """Call the learner's function; a placeholder result means "not attempted",
+    an exception becomes a message instead of a traceback."""
+    if unanswered(function):
+        raise NotAttempted()
+    if not callable(function):
+        raise Incorrect(f"Expected a function, got a {type(function).__name__}.")
+    try:
+        result = function(*args, **kwargs)
+    except Exception as error:  # the learner's code: report it, never raise
+        raise Incorrect(f"Your function raised {type(error).__name__}: {error}") from None
+    return require(result)
+
+
+def expect_array(value, shape: Sequence[int] | None = None, dtype=None, name: str = "your answer") -> np.ndarray:
+    """Check an answer's shape and type, with a message that says which is off."""
+    array = np.asarray(require(value))
+    if shape is not None and tuple(array.shape) != tuple(shape):
+        raise Incorrect(f"{name} has shape {tuple(array.shape)}; expected {tuple(shape)}.")
+    if dtype is not None and array.dtype != np.dtype(dtype):
+        raise Incorrect(f"{name} has dtype {array.dtype}; expected {np.dtype(dtype)}.")
+    return array
+
+
+class Result:
+    """What a check shows: a coloured box in Jupyter, a plain line elsewhere."""
+
+    _STYLE = {CORRECT: ("✓", "#e6f4ea", "#1e7e34"),
+              INCORRECT: ("✗", "#fdecea", "#b3261e"),
+              NOT_ATTEMPTED: ("…", "#f1f3f4", "#5f6368")}
+
+    def __init__(self, title: str, status: str, message: str):
+        self.title, self.status, self.message = title, status, message
+
+    def __repr__(self) -> str:
+        mark = self._STYLE[self.status][0]
+        return f"{mark} {self.title}: {self.status}. {self.message}".strip()
+
+    def _repr_html_(self) -> str:
+        mark, background, colour = self._STYLE[self.status]
+        return (f'<div style="background:{background};border-left:4px solid {colour};'
+                f'padding:6px 10px;margin:4px 0"><b style="color:{colour}">{mark} {html.escape(self.title)}: '
+                f'{self.status}.</b> {html.escape(self.message)}</div>')
+
+
+def _show(obj) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+
+        if get_ipython() is not None:
+            display(obj)
+            return
+    except ImportError:
+        pass
+    print(repr(obj))
+
+
+class Exercise:
+    """One exercise: a check function, tiered hints, and the status of the last check.
+
+    ``check_fn(answer, **context)`` returns None when the answer is right, or
+    raises ``Incorrect("what is wrong")``; ``require``/``call`` turn a ``...``
+    placeholder into "not attempted yet".
+    """
+
+    def __init__(self, title: str, check_fn: Callable, hints: Sequence[str] = (),
+                 success: str = "Well done."):
+        self.title, self._check_fn, self.hints, self.success = title, check_fn, tuple(hints), success
+        self.status = NOT_ATTEMPTED
+        self.message = ""
+
+    def __repr__(self) -> str:
+        return f"<Exercise {self.title!r}: {self.status}>"
+
+    def evaluate(self, answer, **context) -> Result:
+        """Check ``answer`` and return the result without showing it (used by the tests)."""
+        try:
+            if unanswered(answer):
+                raise NotAttempted()
+            self._check_fn(answer, **context)
+            status, message = CORRECT, self.success
+        except NotAttempted:
+            status, message = NOT_ATTEMPTED, "Replace the ... with your answer, then run the cell again."
+        except Incorrect as wrong:
+            status, message = INCORRECT, str(wrong) + (" Need help? Run .hint()." if self.hints else "")
+        except Exception as error:  # a bug in the answer's shape we did not foresee: still no traceback
+            status, message = INCORRECT, f"Checking your answer raised {type(error).__name__}: {error}"
+        self.status, self.message = status, message
+        return Result(self.title, status, message)
+
+    def check(self, answer, **context) -> None:
+        """Check ``answer`` and show ✓ correct, ✗ with what is wrong, or "not attempted yet"."""
+        _show(self.evaluate(answer, **context))
+
+    def hint(self, level: int = 1) -> None:
+        """Show hint number ``level`` (1 is the gentlest)."""
+        if not self.hints:
+            text = "This exercise has no hints."
+        else:
+            level = min(max(int(level), 1), len(self.hints))
+            more = f" (hint({level + 1}) says more)" if level < len(self.hints) else ""
+            text = f"Hint {level}/{len(self.hints)}{more}: {self.hints[level - 1]}"
+        _show(_Hint(self.title, text))
+
+
+class _Hint:
+    def __init__(self, title: str, text: str):
+        self.title, self.text = title, text
+
+    def __repr__(self) -> str:
+        return f"💡 {self.title}: {self.text}"
+
+    def _repr_html_(self) -> str:
+        return (f'<div style="background:#fff8e1;border-left:4px solid #f9a825;padding:6px 10px;'
+                f'margin:4px 0">💡 <b>{html.escape(self.title)}</b>: {html.escape(self.text)}</div>')

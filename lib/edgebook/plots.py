@@ -1,0 +1,99 @@
+"""The course's standard plots. Each function draws one figure and shows it.
+
+Introduced in 02_train_and_infer (training curves, predictions, confusion
+matrix) and 03_convert_and_run_with_litert (comparison bars).
+"""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+
+
+def use_course_style() -> None:
+    """Matplotlib defaults for every lesson (called by ``edgebook.setup()``)."""
+    import matplotlib as mpl
+
+    mpl.rcParams.update({
+        "figure.figsize": (7.0, 3.6),
+        "figure.dpi": 100,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "font.size": 10,
+        "legend.frameon": False,
+    })
+
+
+def training_curves(history, metrics: Sequence[str] = ("loss", "accuracy")) -> None:
+    """Loss and accuracy per epoch, for training and validation (a Keras History or its dict)."""
+    import matplotlib.pyplot as plt
+
+    logs = getattr(history, "history", history)
+    shown = [m for m in metrics if m in logs]
+    fig, axes = plt.subplots(1, len(shown), figsize=(4.2 * len(shown), 3.2), squeeze=False)
+    for ax, metric in zip(axes[0], shown):
+        epochs = np.arange(1, len(logs[metric]) + 1)
+        ax.plot(epochs, logs[metric], label="training")
+        if f"val_{metric}" in logs:
+            ax.plot(epochs, logs[f"val_{metric}"], label="validation")
+        ax.set(title=metric, xlabel="epoch")
+        ax.legend()
+    fig.tight_layout()
+    plt.show()
+
+
+def predictions(images: np.ndarray, y_true: Sequence[int], y_pred: Sequence[int],
+                class_names: Sequence[str] | None = None, n: int = 12) -> None:
+    """A row of images titled with prediction and truth; mistakes in red."""
+    import matplotlib.pyplot as plt
+
+    n = min(n, len(images))
+    name = (lambda i: class_names[i]) if class_names is not None else str
+    fig, axes = plt.subplots(1, n, figsize=(1.1 * n, 1.6))
+    for ax, image, truth, guess in zip(np.atleast_1d(axes), images[:n], y_true[:n], y_pred[:n]):
+        ax.imshow(np.squeeze(image), cmap="gray_r")
+        ax.set_title(f"{name(guess)}" + ("" if guess == truth else f"\n(is {name(truth)})"),
+                     color="black" if guess == truth else "red", fontsize=9)
+        ax.axis("off")
+    fig.tight_layout()
+    plt.show()
+
+
+def confusion_matrix(y_true: Sequence[int], y_pred: Sequence[int],
+                     class_names: Sequence[str], title: str = "") -> np.ndarray:
+    """Counts of (true class, predicted class); the diagonal is what the model got right."""
+    import matplotlib.pyplot as plt
+
+    k = len(class_names)
+    counts = np.zeros((k, k), dtype=int)
+    np.add.at(counts, (np.asarray(y_true), np.asarray(y_pred)), 1)
+    fig, ax = plt.subplots(figsize=(0.45 * k + 2.5, 0.45 * k + 2))
+    ax.imshow(counts, cmap="Blues")
+    ax.grid(False)
+    for (i, j), count in np.ndenumerate(counts):
+        if count:
+            ax.text(j, i, count, ha="center", va="center", fontsize=8,
+                    color="white" if count > counts.max() / 2 else "black")
+    ax.set(xticks=range(k), yticks=range(k), xticklabels=class_names, yticklabels=class_names,
+           xlabel="predicted", ylabel="true", title=title)
+    fig.tight_layout()
+    plt.show()
+    return counts
+
+
+def bars(values: Mapping[str, float], *, title: str = "", unit: str = "", log: bool = False) -> None:
+    """One bar per variant, each labelled with its value."""
+    import matplotlib.pyplot as plt
+
+    labels, heights = list(values), list(values.values())
+    fig, ax = plt.subplots(figsize=(1.3 * len(labels) + 2.5, 3.0))
+    drawn = ax.bar(labels, heights, color="tab:blue")
+    ax.bar_label(drawn, labels=[f"{h:,.3g} {unit}".strip() for h in heights], fontsize=9)
+    ax.set(title=title, ylabel=unit)
+    if log:
+        ax.set_yscale("log")
+    ax.grid(axis="x", visible=False)
+    fig.tight_layout()
+    plt.show()

@@ -1,0 +1,191 @@
+"""Run ``.tflite`` models with LiteRT (``ai_edge_litert``).
+
+``LiteModel`` wraps the LiteRT ``Interpreter`` so a lesson can write
+
+    >>> model = runtime.load("build/models/digits_float32.tflite")
+    >>> probabilities = model.predict(test_x)          # float in, float out
+
+``predict`` runs whole batches, quantizes float input for an int8 model and
+dequantizes int8 output, with the scale and zero point stored in the model.
+Input of the wrong shape or type raises a message that says what the model
+expects and what was given.
+
+Introduced in 03_convert_and_run_with_litert.
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+from edgebook.context import muted_native_logs
+from edgebook.errors import ModelInputError, ModelNotFoundError
+
+_INTEGER_TYPES = (np.int8, np.uint8, np.int16)
+
+
+@dataclasses.dataclass(frozen=True)
+class TensorInfo:
+    """What one input or output of a model is: name, shape (-1 = any size), type, quantization."""
+
+    name: str
+    index: int
+    shape: tuple[int, ...]
+    dtype: np.dtype
+    scale: float
+    zero_point: int
+
+    @property
+    def quantized(self) -> bool:
+        return self.scale != 0.0
+
+    def describe(self) -> str:
+        shape = "(" + ", ".join("any" if d == -1 else str(d) for d in self.shape) + ")"
+        quant = f", scale {self.scale:.4g}, zero point {self.zero_point}" if self.quantized else ""
+        return f"{np.dtype(self.dtype).name} {shape}{quant}"
+
+
+def _tensor_info(detail: dict) -> TensorInfo:
+    scale, zero_point = detail.get("quantization", (0.0, 0))
+    shape = tuple(int(d) for d in detail.get("shape_signature", detail["shape"]))
+    return TensorInfo(detail["name"], detail["index"], shape, np.dtype(detail["dtype"]),
+                      float(scale), int(zero_point))
+
+
+def read_model_bytes(model) -> bytes:
+    """The bytes of a model given as bytes or as a path to a .tflite file."""
+    if isinstance(model, (bytes, bytearray)):
+        return bytes(model)
+    if isinstance(model, LiteModel):
+        return model.model_bytes
+    path = Path(model)
+    if not path.is_file():
+        raise ModelNotFoundError(
+            f"There is no model file at {path}. Convert and save one first "
+            "(edgebook.convert.save writes to build/models/), or check the name.")
+    return path.read_bytes()
+
+
+class LiteModel:
+    """A ``.tflite`` model loaded into a LiteRT Interpreter, ready to predict.
+
+    ``num_threads`` is how many CPU threads the interpreter may use.
+    ``reference_kernels=True`` uses the plain reference implementation of every
+    op instead of the optimized ones (and no XNNPACK): slow, but the behaviour
+    that TFLM on a microcontroller reproduces.
+    """
+
+    def __init__(self, model, *, num_threads: int = 1, reference_kernels: bool = False):
+        self.model_bytes = read_model_bytes(model)
+        self.num_threads = num_threads
+        resolver = (OpResolverType.BUILTIN_REF if reference_kernels
+                    else OpResolverType.AUTO)
+        with muted_native_logs():
+            self.interpreter = Interpreter(model_content=self.model_bytes, num_threads=num_threads,
+                                           experimental_op_resolver_type=resolver)
+            self.interpreter.allocate_tensors()
+        self.inputs = [_tensor_info(d) for d in self.interpreter.get_input_details()]
+        self.outputs = [_tensor_info(d) for d in self.interpreter.get_output_details()]
+        self._batch = self.interpreter.get_input_details()[0]["shape"][0] if self.inputs else 1
+
+    def __repr__(self) -> str:
+        ins = "; ".join(t.describe() for t in self.inputs)
+        outs = "; ".join(t.describe() for t in self.outputs)
+        return f"LiteModel({len(self.model_bytes):,} bytes, input {ins} -> output {outs})"
+
+    @property
+    def input(self) -> TensorInfo:
+        return self.inputs[0]
+
+    @property
+    def output(self) -> TensorInfo:
+        return self.outputs[0]
+
+    # -- checks that turn a wrong call into a clear message ------------------
+    def _check_shape(self, x: np.ndarray) -> None:
+        expected = self.input.shape
+        # The batch axis (first) may have any size: predict() feeds fixed-batch models in chunks.
+        ok = x.ndim == len(expected) and all(e in (-1, d) for e, d in zip(expected[1:], x.shape[1:]))
+        if not ok:
+            hint = ""
+            if x.ndim == len(expected) - 1:
+                hint = " It looks like one sample without the batch axis: pass x[None] (a batch of one)."
+            raise ModelInputError(
+                f"This model expects input {self.input.describe()}; you passed "
+                f"{x.dtype.name} {tuple(x.shape)}.{hint}")
+
+    def quantize_input(self, x: np.ndarray) -> np.ndarray:
+        """Float data -> the integer type of a quantized input: q = round(x / scale) + zero_point."""
+        info = self.input
+        limits = np.iinfo(info.dtype)
+        q = np.round(x / info.scale) + info.zero_point
+        return np.clip(q, limits.min, limits.max).astype(info.dtype)
+
+    def dequantize_output(self, q: np.ndarray, output: int = 0) -> np.ndarray:
+        """Integer output -> float: x = (q - zero_point) * scale."""
+        info = self.outputs[output]
+        if not info.quantized:
+            return q
+        return (q.astype(np.float32) - info.zero_point) * info.scale
+
+    def _prepare(self, x) -> np.ndarray:
+        x = np.asarray(x)
+        self._check_shape(x)
+        wanted = self.input.dtype
+        if wanted == np.float32:
+            if not np.issubdtype(x.dtype, np.floating):
+                raise ModelInputError(
+                    f"This model expects input {self.input.describe()}; you passed "
+                    f"{x.dtype.name} {tuple(x.shape)}. Pre-process the raw values into floats first.")
+            return x.astype(np.float32, copy=False)
+        if np.issubdtype(x.dtype, np.floating):
+            if not self.input.quantized:
+                raise ModelInputError(f"This model expects {self.input.describe()} and stores no "
+                                      "scale to quantize float input with.")
+            return self.quantize_input(x)
+        if x.dtype != wanted:
+            raise ModelInputError(
+                f"This model expects input {self.input.describe()}; you passed {x.dtype.name}. "
+                "Pass float data (predict quantizes it) or data of exactly that integer type.")
+        return x
+
+    def _invoke(self, batch: np.ndarray) -> list[np.ndarray]:
+        n = len(batch)
+        if n != self._batch:
+            if self.input.shape[0] != -1 and n != self.input.shape[0]:
+                raise ModelInputError(
+                    f"This model was converted for batches of exactly {self.input.shape[0]}; "
+                    f"you passed {n}. Use predict(), which feeds one sample at a time.")
+            self.interpreter.resize_tensor_input(self.input.index, (n, *batch.shape[1:]))
+            self.interpreter.allocate_tensors()
+            self._batch = n
+        self.interpreter.set_tensor(self.input.index, batch)
+        self.interpreter.invoke()
+        return [self.interpreter.get_tensor(o.index) for o in self.outputs]
+
+    # -- what lessons call ----------------------------------------------------
+    def run(self, x) -> np.ndarray:
+        """One raw invoke: ``x`` must already have the model's exact input type."""
+        x = np.asarray(x)
+        self._check_shape(x)
+        if x.dtype != self.input.dtype:
+            raise ModelInputError(
+                f"run() feeds the tensor as it is, and this model expects {self.input.describe()}; "
+                f"you passed {x.dtype.name} {tuple(x.shape)}. Use predict(), which converts "
+                "float data for you.")
+        return self._invoke(x)[0]
+
+    def predict(self, x, batch_size: int = 256) -> np.ndarray:
+        """Outputs for a whole batch of float inputs, dequantized to float if the model is int8."""
+        x = self._prepare(x)
+        fixed_batch = self.input.shape[0] != -1
+        step = self.input.shape[0] if fixed_batch else batch_size
+        chunks = [self._invoke(x[i:i + step])[0] for i in range(0, len(x), step)]
+        return self.dequantize_output(np.concatenate(chunks))
+
+
+def load(model, **options) -> LiteModel:
+    """Load a ``.tflite`` model (bytes or a path) into LiteRT; see ``LiteModel`` for the options."""
+    return LiteModel(model, **options)
