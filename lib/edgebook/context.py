@@ -161,3 +161,28 @@ def setup(seed: int = SEED, *, verbose: bool = True) -> Context:
               f"(tf_keras {ctx.versions['tf-keras']}), LiteRT {ctx.versions['ai-edge-litert']}, "
               f"seed {seed}, {mode}.")
     return ctx
+
+
+def pinned_versions() -> dict[str, str]:
+    """The exact versions pyproject.toml pins (the course's single list of pins)."""
+    import tomllib
+
+    with open(paths.root() / "pyproject.toml", "rb") as f:
+        project = tomllib.load(f)["project"]
+    requirements = [*project["dependencies"],
+                    *[r for group in project.get("optional-dependencies", {}).values() for r in group]]
+    pins = {}
+    for requirement in requirements:
+        name, _, version = requirement.partition("==")
+        pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+def environment_report() -> list[dict]:
+    """One row per pinned package: the pinned version, the installed one, and whether they agree.
+
+    Introduced in 00_welcome_and_setup_check.
+    """
+    return [{"package": name, "pinned": pinned, "installed": (installed := _version(name)),
+             "ok": installed == pinned}
+            for name, pinned in pinned_versions().items()]

@@ -15,6 +15,7 @@ Introduced in 03_convert_and_run_with_litert.
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import numpy as np
@@ -189,3 +190,59 @@ class LiteModel:
 def load(model, **options) -> LiteModel:
     """Load a ``.tflite`` model (bytes or a path) into LiteRT; see ``LiteModel`` for the options."""
     return LiteModel(model, **options)
+
+
+# -- the CompiledModel API ------------------------------------------------------
+
+_ACCELERATORS = ("cpu", "gpu", "npu")
+
+
+def _compiled_model(model_bytes: bytes, accelerator: str):
+    """A LiteRT CompiledModel on ``accelerator``, or on the CPU (with a message) if it is unavailable."""
+    from ai_edge_litert.compiled_model import CompiledModel
+    from ai_edge_litert.hardware_accelerator import HardwareAccelerator
+
+    if str(accelerator).lower() not in _ACCELERATORS:
+        raise ValueError(f"Unknown accelerator {accelerator!r}; choose one of {', '.join(_ACCELERATORS)}.")
+    wanted = HardwareAccelerator[accelerator.upper()]
+    try:
+        return CompiledModel.from_buffer(model_bytes, hardware_accel=wanted)
+    except RuntimeError as error:
+        if wanted == HardwareAccelerator.CPU:
+            raise
+        # LiteRT's message is a trace of "ERROR: [file:line]" lines; keep the last readable one.
+        lines = [re.sub(r"^[└\s]*(ERROR: \[[^\]]*\])?\s*", "", line) for line in str(error).splitlines()]
+        reason = next((line for line in reversed(lines) if line), "LiteRT gave no details")
+        print(f"The {accelerator.upper()} accelerator is not available here ({reason}), "
+              "so this runs on the CPU instead.")
+        return CompiledModel.from_buffer(model_bytes, hardware_accel=HardwareAccelerator.CPU)
+
+
+def compiled_predict(model, x, accelerator: str = "cpu") -> np.ndarray:
+    """Outputs for a batch of float inputs, run with LiteRT's CompiledModel API, one sample at a time.
+
+    The CompiledModel API is LiteRT's newer runtime: it picks a hardware
+    accelerator ("cpu", "gpu" or "npu") when the model is compiled, and falls
+    back to the CPU here, with a message, when the one asked for is missing.
+    Its input keeps the batch size of 1 that the model was compiled with, so
+    samples go in one by one. Input checks and int8 (de)quantization are the
+    same as ``LiteModel.predict``.
+
+    Introduced in 03_convert_and_run_with_litert.
+    """
+    lite = LiteModel(model)  # the Interpreter reads the tensor details and does the checks
+    x = lite._prepare(x)
+    with muted_native_logs():  # the environment prints a dozen INFO lines about plug-ins
+        compiled = _compiled_model(lite.model_bytes, accelerator)
+        signature = next(iter(compiled.get_signature_list()))
+        output_details = next(iter(compiled.get_output_tensor_details(signature).values()))
+        output_shape = tuple(output_details["shape"])
+        output_dtype = np.dtype(output_details["dtype"])
+        inputs, outputs = compiled.create_input_buffers(0), compiled.create_output_buffers(0)
+        results = []
+        for sample in x:
+            inputs[0].write(np.ascontiguousarray(sample[np.newaxis]))
+            compiled.run_by_index(0, inputs, outputs)
+            results.append(outputs[0].read(int(np.prod(output_shape)), output_dtype).reshape(output_shape))
+        del inputs, outputs, compiled  # freed here, so their goodbye messages are muted too
+    return lite.dequantize_output(np.concatenate(results))

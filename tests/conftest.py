@@ -1,0 +1,46 @@
+"""Shared fixtures of the unit tests."""
+import os
+
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # before anything imports TensorFlow
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture(scope="session")
+def ctx():
+    import edgebook
+
+    return edgebook.setup(verbose=False)
+
+
+@pytest.fixture(scope="session")
+def tiny_dense(ctx):
+    """y = 2x + 1 as a one-neuron Keras model and its float32 .tflite bytes."""
+    import tensorflow as tf
+    from edgebook import convert
+
+    model = tf.keras.Sequential([tf.keras.Input(shape=(1,)), tf.keras.layers.Dense(1)])
+    model.layers[0].set_weights([np.array([[2.0]]), np.array([1.0])])
+    return model, convert.to_tflite(model)
+
+
+@pytest.fixture(scope="session")
+def int8_model(ctx):
+    """A small fully int8 model (int8 input and output) for the quantization paths."""
+    import tensorflow as tf
+
+    tf.keras.utils.set_random_seed(0)
+    model = tf.keras.Sequential([tf.keras.Input(shape=(4,)), tf.keras.layers.Dense(3)])
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    rng = np.random.default_rng(0)
+    converter.representative_dataset = lambda: ([rng.uniform(-1, 1, (1, 4)).astype(np.float32)]
+                                                for _ in range(50))
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = tf.int8
+    converter.inference_output_type = tf.int8
+    from edgebook.context import muted_native_logs
+
+    with muted_native_logs():
+        return model, converter.convert()
