@@ -2,6 +2,7 @@
 import os
 
 os.environ["TF_USE_LEGACY_KERAS"] = "1"  # before anything imports TensorFlow
+os.environ["EDGEBOOK_NO_NETWORK"] = "1"  # setup() makes any non-loopback connection fail
 
 import numpy as np
 import pytest

@@ -65,3 +65,20 @@ def test_import_edgebook_does_not_import_tensorflow():
     out = subprocess.run([sys.executable, "-c", "import sys, edgebook, edgebook.workbook, edgebook.data; "
                           "print('tensorflow' in sys.modules)"], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_no_network_guard_blocks_outside_connections_but_not_loopback(ctx):
+    import socket
+
+    import pytest
+    from edgebook.errors import SetupError
+
+    assert os.environ.get("EDGEBOOK_NO_NETWORK") == "1"
+    with pytest.raises(SetupError, match="runs offline"):
+        socket.create_connection(("192.0.2.1", 80), timeout=1)  # TEST-NET-1: never a real host
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    client = socket.create_connection(server.getsockname(), timeout=1)  # loopback is fine
+    client.close()
+    server.close()

@@ -95,3 +95,18 @@ def test_course_map_lists_every_lesson():
 def test_readme_needs_its_markers():
     with pytest.raises(WorkbookError, match="markers"):
         workbook.readme_with_map("# no map here", "| table |")
+
+
+def test_run_times_are_generated_not_typed(tmp_path, monkeypatch):
+    root = workbook.paths.root()
+    for lesson in workbook.lessons():
+        nb = nbformat.read(root / "solutions" / lesson.filename, as_version=4)
+        assert "Run time:" not in nb.cells[0].source, "the generator writes the run time; don't type it"
+        assert "**Run time:**" in nb.cells[1].source
+    measured = tmp_path / "notebook-times.json"
+    measured.write_text('{"solutions/07_x.ipynb": 41.2, "notebooks/07_x.ipynb": 12.0}')
+    monkeypatch.setattr(workbook, "RUN_TIMES", "run_times.json")
+    monkeypatch.setattr(workbook.paths, "root", lambda: tmp_path)
+    assert workbook.record_run_times(measured) == {"07_x.ipynb": 50}  # rounded up, solutions only
+    assert "about 50 s" in workbook._run_time_text("07_x.ipynb")
+    assert workbook._run_time_text("08_y.ipynb") == "not measured yet"

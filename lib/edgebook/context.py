@@ -126,6 +126,35 @@ def seed_everything(seed: int = SEED) -> None:
         pass
 
 
+def forbid_network() -> None:
+    """Make any connection to a non-loopback address fail loudly (used by the test suite).
+
+    The course promises to run offline; with EDGEBOOK_NO_NETWORK=1, ``setup()``
+    calls this so a lesson that tries to download something fails its test.
+    """
+    import ipaddress
+    import socket
+
+    if getattr(socket.socket.connect, "_edgebook_guard", False):
+        return
+    original_connect = socket.socket.connect
+
+    def guarded_connect(sock, address):
+        host = address[0] if isinstance(address, tuple) else None
+        if host is not None:
+            try:
+                allowed = ipaddress.ip_address(host).is_loopback
+            except ValueError:  # a host name
+                allowed = host == "localhost"
+            if not allowed:
+                raise SetupError(f"The course runs offline, but something tried to connect to {host}. "
+                                 "Use the datasets in datasets/ or edgebook.data instead.")
+        return original_connect(sock, address)
+
+    guarded_connect._edgebook_guard = True
+    socket.socket.connect = guarded_connect
+
+
 def setup(seed: int = SEED, *, verbose: bool = True) -> Context:
     """Prepare the notebook: call it first, once, at the top of every lesson.
 
@@ -137,6 +166,8 @@ def setup(seed: int = SEED, *, verbose: bool = True) -> Context:
     """
     if sys.version_info[:2] != (3, 11):
         warnings.warn(f"The course is tested on Python 3.11; this is {platform.python_version()}.")
+    if _flag("EDGEBOOK_NO_NETWORK"):
+        forbid_network()
     tf = _import_tensorflow()
     _quiet_python_logs(tf)
     seed_everything(seed)

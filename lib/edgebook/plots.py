@@ -1,7 +1,8 @@
 """The course's standard plots. Each function draws one figure and shows it.
 
-Introduced in 02_train_and_infer (training curves, predictions, confusion
-matrix) and 03_convert_and_run_with_litert (comparison bars).
+Introduced in 01_ml_in_two_minutes (training curves, confusion matrix),
+02_train_and_infer (predictions) and 03_convert_and_run_with_litert
+(comparison bars).
 """
 from __future__ import annotations
 

@@ -5,6 +5,10 @@ notebook nbval executes it adds up the time of all its cells (the kernel start
 included), fails the notebook's last cell when the total is over budget, prints
 a table of times at the end, and writes them to ``build/notebook-times.json``.
 
+Every notebook runs with ``EDGEBOOK_NO_NETWORK=1``: ``edgebook.setup()`` then
+makes any connection to a non-loopback address fail, so a lesson that reaches
+the network fails its test.
+
 Workbooks in ``notebooks/`` run in quick mode (``EDGEBOOK_QUICK=1``), as an
 instructor's dry run does; solutions run exactly as a learner runs them.
 """
@@ -42,6 +46,7 @@ def pytest_runtest_setup(item):
     # Runs before nbval starts the notebook's kernel, which inherits this environment.
     notebook = _notebook_of(item)
     if notebook:
+        os.environ["EDGEBOOK_NO_NETWORK"] = "1"  # setup() then refuses any non-loopback connection
         if notebook.startswith("notebooks/"):
             os.environ["EDGEBOOK_QUICK"] = "1"
         else:

@@ -4,6 +4,7 @@
 
     python -m edgebook.workbook build    # write notebooks/, the generated cells, the README course map
     python -m edgebook.workbook check    # fail if any of those is stale (runs in the test suite)
+    python -m edgebook.workbook times    # record the run times the last test run measured
 
 What ``build`` does:
 
@@ -19,6 +20,8 @@ What ``build`` does:
   * a line ending in ``# SOLUTION`` becomes ``name = ...  # your code here``
     (or ``...``).
 
+- Under the title it writes the lesson's run time, as the test suite measured
+  it (``times`` records ``build/notebook-times.json`` into ``solutions/run_times.json``).
 - It clears outputs and execution counts everywhere, so diffs show content only.
 - It regenerates the course map in ``README.md`` from the lessons' title cells.
 
@@ -29,7 +32,7 @@ from __future__ import annotations
 import ast
 import copy
 import dataclasses
-import re
+import json
 import sys
 import textwrap
 import tomllib
@@ -45,6 +48,7 @@ PLACEHOLDER = "...  # your code here"
 GENERATED = "edgebook_generated"  # cell metadata key marking a generated cell
 MAP_START, MAP_END = "<!-- course-map:start -->", "<!-- course-map:end -->"
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+RUN_TIMES = "solutions/run_times.json"  # written by `python -m edgebook.workbook times`
 
 
 class WorkbookError(Exception):
@@ -171,9 +175,35 @@ def _generated(cell, kind: str):
     return cell
 
 
-def badge_cell(relative_path: str):
+def run_times() -> dict[str, int]:
+    """Measured wall time of each solution notebook, in seconds (``solutions/run_times.json``)."""
+    path = paths.root() / RUN_TIMES
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def record_run_times(measured: Path) -> dict[str, int]:
+    """Store the solution times the test suite measured (build/notebook-times.json), rounded up to 10 s."""
+    times = json.loads(Path(measured).read_text())
+    recorded = run_times()
+    for name, seconds in times.items():
+        folder, filename = name.split("/", 1)
+        if folder == "solutions":
+            recorded[filename] = int(-(-seconds // 10) * 10)
+    (paths.root() / RUN_TIMES).write_text(json.dumps(dict(sorted(recorded.items())), indent=2) + "\n")
+    return recorded
+
+
+def _run_time_text(filename: str) -> str:
+    seconds = run_times().get(filename)
+    if seconds is None:
+        return "not measured yet"
+    return f"about {seconds} s on a 2-core CPU (measured by the test suite)"
+
+
+def badge_cell(relative_path: str, filename: str):
     return _generated(nbformat.v4.new_markdown_cell(
-        f"[![Open In Colab]({COLAB_BADGE})]({colab_url(relative_path)})"), "badge")
+        f"[![Open In Colab]({COLAB_BADGE})]({colab_url(relative_path)}) "
+        f"&nbsp; **Run time:** {_run_time_text(filename)}"), "badge")
 
 
 def colab_cell():
@@ -218,7 +248,7 @@ def with_generated_cells(nb, folder: str, previous, this, following):
     if setup_at is None:
         raise WorkbookError(f"{this.filename}: no setup cell (a code cell calling edgebook.setup()).")
     cells.insert(setup_at, colab_cell())
-    cells.insert(1, badge_cell(f"{folder}/{this.filename}"))
+    cells.insert(1, badge_cell(f"{folder}/{this.filename}", this.filename))
     cells.append(footer_cell(previous, this, following))
     for index, cell in enumerate(cells):
         cell.id = f"{this.number}-{index:03d}"  # stable ids: no churn in diffs
@@ -246,11 +276,13 @@ def to_workbook(solution_nb):
 def course_map(all_lessons: list[Lesson] | None = None) -> str:
     """A Markdown table of the lessons: number, title (linked), what you do, Colab link."""
     all_lessons = lessons() if all_lessons is None else all_lessons
-    rows = ["| # | Lesson | What you will be able to do | Colab |", "|---|---|---|---|"]
+    times = run_times()
+    rows = ["| # | Lesson | What you will be able to do | Run time | Colab |", "|---|---|---|---|---|"]
     for lesson in all_lessons:
         name = lesson.title.split("·", 1)[-1].strip()
+        seconds = f"{times[lesson.filename]} s" if lesson.filename in times else "–"
         rows.append(f"| {lesson.number} | [{name}](notebooks/{lesson.filename}) | {lesson.summary} "
-                    f"| [open](<{colab_url('notebooks/' + lesson.filename)}>) |")
+                    f"| {seconds} | [open](<{colab_url('notebooks/' + lesson.filename)}>) |")
     return "\n".join(rows)
 
 
@@ -328,10 +360,16 @@ def main(argv: list[str] | None = None) -> int:
         if command == "map":
             print(course_map())
             return 0
+        if command == "times":
+            measured = Path(argv[1]) if len(argv) > 1 else paths.root() / "build" / "notebook-times.json"
+            for name, seconds in record_run_times(measured).items():
+                print(f"{seconds:5d} s  {name}")
+            print(f"recorded in {RUN_TIMES}; now run `python -m edgebook.workbook build`")
+            return 0
     except WorkbookError as error:
         print(f"workbook: {error}")
         return 2
-    print("usage: python -m edgebook.workbook [build|check|map]")
+    print("usage: python -m edgebook.workbook [build|check|map|times [build/notebook-times.json]]")
     return 2
 
 
