@@ -11,8 +11,11 @@ STAMP  := $(VENV)/.edgebook-installed
 
 .PHONY: lab test unit notebooks workbooks check-python clean
 
+# JupyterLab refuses to run as root unless told to (containers, cloud VMs).
+AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" notebooks/00_welcome_and_setup_check.ipynb
+	$(VENV)/bin/jupyter lab $(AS_ROOT) --ServerApp.root_dir="$(CURDIR)" notebooks/00_welcome_and_setup_check.ipynb
 
 test: $(STAMP)
 	$(PY) -m edgebook.workbook check
