@@ -71,16 +71,19 @@ def _runner(model, sample) -> tuple[Callable[[], object], int]:
     raise TypeError(f"Cannot time a {type(model).__name__}: pass a LiteModel, a Keras model or a function.")
 
 
-def latency(model, sample, *, runs: int = 200, warmup: int = 20) -> Latency:
+def latency(model, sample, *, runs: int = 200, warmup: int = 20, threads: int | None = None) -> Latency:
     """Time one inference: warm up first (caches, lazy allocation), then ``runs`` timed runs.
 
     ``sample`` is one batch (usually a batch of one). The median is robust to the
     odd slow run caused by the rest of the machine; the 90th percentile shows
     the tail a user feels. Quick mode (EDGEBOOK_QUICK=1) does a quarter of the runs.
+    ``threads`` is only reported: pass it when timing a plain function whose
+    thread count the helper cannot know (it assumes 1).
     """
     if is_quick():
         runs, warmup = max(20, runs // 4), max(5, warmup // 4)
-    run_once, threads = _runner(model, sample)
+    run_once, known_threads = _runner(model, sample)
+    threads = known_threads if threads is None else threads
     for _ in range(warmup):
         run_once()
     times = []
