@@ -34,6 +34,8 @@ def test_saved_model_and_concrete_function_convert(tmp_path, tiny_dense):
     x = np.array([[3.0]], dtype=np.float32)
     for tflite_bytes in (from_saved, from_function):
         assert np.allclose(runtime.load(tflite_bytes).predict(x), [[7.0]])
+        # every path keeps a signature, so signature runners work on all of them
+        assert runtime.load(tflite_bytes).interpreter.get_signature_list()
 
 
 def test_convert_rejects_what_it_cannot_convert(tmp_path, ctx):

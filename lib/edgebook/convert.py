@@ -44,7 +44,11 @@ def converter_for(model) -> "tf.lite.TFLiteConverter":
                 "Pass a folder written by tf.saved_model.save(...) or model.export(...).")
         return tf.lite.TFLiteConverter.from_saved_model(str(folder))
     if isinstance(model, tf.types.experimental.ConcreteFunction):
-        return tf.lite.TFLiteConverter.from_concrete_functions([model])
+        # Without an object that holds the function's variables, the converter takes an old
+        # path that freezes the graph and writes no signature (no get_signature_runner()).
+        holder = tf.Module()
+        holder.captured_variables = list(model.variables)
+        return tf.lite.TFLiteConverter.from_concrete_functions([model], holder)
     if isinstance(model, tf.types.experimental.PolymorphicFunction):
         raise ConversionError(
             "This is a tf.function that has not been traced for a shape yet. Pass a concrete "
