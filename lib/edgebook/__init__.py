@@ -16,6 +16,7 @@ that introduces it):
 - ``edgebook.models``    the course's baseline models, trained once and cached
 - ``edgebook.measure``   size, latency, accuracy
 - ``edgebook.plots``     the course's standard plots
+- ``edgebook.weights``   per-layer weight statistics: sparsity, distinct values
 - ``edgebook.exercises`` exercise checks and hints
 - ``edgebook.workbook``  builds notebooks/ from solutions/
 """
@@ -35,7 +36,7 @@ __version__ = "0.1.0"
 # fast and tools such as `python -m edgebook.workbook` never load TensorFlow.
 _SUBMODULES = (
     "context", "data", "synth", "convert", "runtime", "modelfile", "measure",
-    "models", "plots", "exercises", "workbook", "paths", "errors", "checks",
+    "models", "plots", "weights", "exercises", "workbook", "paths", "errors", "checks",
 )
 
 

@@ -6,16 +6,20 @@ the lessons call ``to_tflite`` and ``save``:
     >>> tflite_bytes = convert.to_tflite(model)           # recipe "float32"
     >>> path = convert.save(tflite_bytes, "digits_float32")
 
-A recipe is a small function that configures the converter; the optimization
-lessons add quantization recipes to ``RECIPES``.
+A recipe is a small function that configures the converter: ``float32``
+(03_convert_and_run_with_litert), and the post-training quantization recipes
+``dynamic_range``, ``float16``, ``int8`` and ``int16x8``
+(04_post_training_quantization).
 
 Introduced in 03_convert_and_run_with_litert.
 """
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import tensorflow as tf
 
 from edgebook import paths
@@ -27,8 +31,58 @@ def _float32(converter: "tf.lite.TFLiteConverter") -> None:
     """No optimization: the weights stay float32, the baseline every other recipe is compared with."""
 
 
+def _dynamic_range(converter) -> None:
+    """Weights stored as int8 (4x smaller); activations stay float, computed in float or
+    quantized on the fly. Needs no sample data."""
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+
+
+def _float16(converter) -> None:
+    """Weights stored as float16 (2x smaller); they are turned back into float32 at load
+    time on a CPU, while GPUs can compute in float16 directly."""
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.target_spec.supported_types = [tf.float16]
+
+
+def _representative(samples):
+    """The calibration data the converter runs to find each activation's range."""
+    samples = np.asarray(samples, dtype=np.float32)
+    if samples.ndim < 2 or len(samples) == 0:
+        raise ConversionError("representative_data must be a batch of input samples, e.g. "
+                              "train_x[:200]: the converter runs them to measure activation ranges.")
+    return lambda: ([samples[i:i + 1]] for i in range(len(samples)))
+
+
+def _int8(converter, representative_data=None) -> None:
+    """Full integer: int8 weights AND activations, int8 input and output: what
+    microcontrollers and most NPUs run. Needs representative data to calibrate."""
+    if representative_data is None:
+        raise ConversionError("The int8 recipe needs representative_data (a few hundred training "
+                              "inputs, e.g. train_x[:200]) to measure the range of every activation.")
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = _representative(representative_data)
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = tf.int8
+    converter.inference_output_type = tf.int8
+
+
+def _int16x8(converter, representative_data=None) -> None:
+    """int8 weights with int16 activations: more precise activations than int8, for
+    models that lose too much accuracy otherwise. Float input and output."""
+    if representative_data is None:
+        raise ConversionError("The int16x8 recipe needs representative_data (e.g. train_x[:200]).")
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = _representative(representative_data)
+    converter.target_spec.supported_ops = [
+        tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
+
+
 RECIPES: dict[str, Callable] = {
     "float32": _float32,
+    "dynamic_range": _dynamic_range,
+    "float16": _float16,
+    "int8": _int8,
+    "int16x8": _int16x8,
 }
 
 
@@ -58,14 +112,26 @@ def converter_for(model) -> "tf.lite.TFLiteConverter":
         "SavedModel, or a concrete function.")
 
 
-def to_tflite(model, recipe: str = "float32", **options) -> bytes:
-    """Convert ``model`` to ``.tflite`` bytes with the named recipe (see ``RECIPES``)."""
+def to_tflite(model, recipe: str = "float32", *, sparse: bool = False, **options) -> bytes:
+    """Convert ``model`` to ``.tflite`` bytes with the named recipe (see ``RECIPES``).
+
+    ``representative_data=train_x[:200]`` is needed by the int8 and int16x8 recipes.
+    ``sparse=True`` stores pruned weights in a sparse format that XNNPACK can
+    run faster (``Optimize.EXPERIMENTAL_SPARSITY``; introduced in 06_pruning).
+    """
     if recipe not in RECIPES:
         raise ConversionError(f"Unknown recipe {recipe!r}; the course has: {', '.join(RECIPES)}.")
     converter = converter_for(model)
-    RECIPES[recipe](converter, **options)
     try:
-        with muted_native_logs():
+        RECIPES[recipe](converter, **options)
+    except TypeError:
+        raise ConversionError(f"The {recipe!r} recipe does not take the options {sorted(options)}.") from None
+    if sparse:
+        converter.optimizations = [*converter.optimizations, tf.lite.Optimize.EXPERIMENTAL_SPARSITY]
+    try:
+        with muted_native_logs(), warnings.catch_warnings():
+            # Emitted for every int8-input model converted from TF2; it does not apply to them.
+            warnings.filterwarnings("ignore", message="Statistics for quantized inputs were expected")
             return converter.convert()
     except Exception as error:  # the converter's own messages are long; keep the first lines
         first_lines = "\n".join(str(error).strip().splitlines()[:6])

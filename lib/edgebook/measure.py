@@ -120,3 +120,72 @@ def mean_abs_error(model, x, y) -> float:
 def max_abs_difference(a, b) -> float:
     """Largest absolute difference between two arrays of outputs (0.0 = identical)."""
     return float(np.max(np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))))
+
+
+# --- comparing variants (lessons 04-07) ------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Variant:
+    """One row of a comparison: a .tflite model measured on the test split."""
+
+    name: str
+    bytes: int
+    gzip_bytes: int
+    size_ratio: float        # float baseline bytes / these bytes (higher = smaller)
+    gzip_ratio: float        # the same, after gzip
+    accuracy: float
+    accuracy_delta: float    # percentage points against the baseline (negative = worse)
+    median_ms: float
+    p90_ms: float
+    threads: int
+
+
+class Comparison(list):
+    """A list of ``Variant`` rows that prints as a table; ``comparison["int8"]`` finds a row."""
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            for row in self:
+                if row.name == key:
+                    return row
+            raise KeyError(f"No variant called {key!r}; there are: {', '.join(r.name for r in self)}.")
+        return super().__getitem__(key)
+
+    def __repr__(self) -> str:
+        header = (f"{'variant':<26}{'bytes':>10}{'gzip':>10}{'smaller':>9}{'gz smaller':>11}"
+                  f"{'accuracy':>10}{'Δ points':>10}{'median ms':>11}{'p90 ms':>9}")
+        lines = [header, "-" * len(header)]
+        for r in self:
+            lines.append(f"{r.name:<26}{r.bytes:>10,}{r.gzip_bytes:>10,}{r.size_ratio:>8.2f}x{r.gzip_ratio:>10.2f}x"
+                         f"{r.accuracy:>10.2%}{r.accuracy_delta:>+10.2f}{r.median_ms:>11.3f}{r.p90_ms:>9.3f}")
+        threads = {r.threads for r in self}
+        lines.append(f"(latency: one sample, {', '.join(map(str, sorted(threads)))} thread(s); "
+                     f"'smaller' = baseline size / variant size)")
+        return "\n".join(lines)
+
+
+def compare(variants: dict, x, y, *, baseline: str | None = None, num_threads: int = 1,
+            runs: int = 100) -> Comparison:
+    """Measure every ``.tflite`` variant on the same data: size, gzip size, accuracy, latency.
+
+    ``variants`` maps a name to a model (bytes or path). Ratios and the accuracy
+    delta are against ``baseline`` (default: the first variant). Add two
+    comparisons with ``+`` to put the variants of several lessons in one table.
+
+    Introduced in 04_post_training_quantization.
+    """
+    if not variants:
+        raise ValueError("compare() needs at least one variant: {'float32': float_bytes, ...}.")
+    baseline = baseline or next(iter(variants))
+    if baseline not in variants:
+        raise KeyError(f"The baseline {baseline!r} is not one of the variants: {', '.join(variants)}.")
+    measured = {}
+    for name, model in variants.items():
+        lite = LiteModel(model, num_threads=num_threads)
+        timing = latency(lite, np.asarray(x)[:1], runs=runs, warmup=10)
+        measured[name] = (size_bytes(lite), gzip_size(lite), accuracy(lite, x, y), timing)
+    base_bytes, base_gzip, base_accuracy, _ = measured[baseline]
+    return Comparison(
+        Variant(name, size, gz, base_bytes / size, base_gzip / gz, acc, 100 * (acc - base_accuracy),
+                timing.median_ms, timing.p90_ms, timing.threads)
+        for name, (size, gz, acc, timing) in measured.items())

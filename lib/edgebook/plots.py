@@ -1,8 +1,9 @@
 """The course's standard plots. Each function draws one figure and shows it.
 
 Introduced in 01_ml_in_two_minutes (training curves, confusion matrix),
-02_train_and_infer (predictions) and 03_convert_and_run_with_litert
-(comparison bars).
+02_train_and_infer (predictions), 03_convert_and_run_with_litert
+(comparison bars) and 04_post_training_quantization (Pareto chart, weight
+histograms).
 """
 from __future__ import annotations
 
@@ -96,5 +97,40 @@ def bars(values: Mapping[str, float], *, title: str = "", unit: str = "", log: b
     if log:
         ax.set_yscale("log")
     ax.grid(axis="x", visible=False)
+    fig.tight_layout()
+    plt.show()
+
+
+def pareto(rows, *, size: str = "gzip_bytes", title: str = "Size vs accuracy") -> None:
+    """Accuracy against size for the rows of a ``measure.compare`` table (log size axis).
+
+    The best choices sit top-left: small and accurate. Introduced in
+    04_post_training_quantization; lesson 07 puts every variant of 04-07 on it.
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    for row in rows:
+        ax.scatter(getattr(row, size) / 1024, 100 * row.accuracy, s=40)
+        ax.annotate(row.name, (getattr(row, size) / 1024, 100 * row.accuracy), fontsize=8,
+                    xytext=(4, 4), textcoords="offset points")
+    ax.set_xscale("log")
+    ax.set(xlabel=f"{'gzip size' if size == 'gzip_bytes' else 'size'} (KiB, log scale)",
+           ylabel="test accuracy (%)", title=title)
+    fig.tight_layout()
+    plt.show()
+
+
+def weight_histograms(kernels, *, bins: int = 60, title: str = "") -> None:
+    """One histogram of weight values per layer (``weights.kernels(model)``); zeros show as a spike."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(kernels), figsize=(3.0 * len(kernels), 2.6), squeeze=False)
+    for ax, (name, values) in zip(axes[0], kernels.items()):
+        ax.hist(np.ravel(values), bins=bins, color="tab:blue")
+        ax.set(title=name, xlabel="weight value")
+        ax.set_yscale("log")
+    if title:
+        fig.suptitle(title)
     fig.tight_layout()
     plt.show()

@@ -1,0 +1,127 @@
+"""Recipes, compare() and the weight statistics used by the optimization track (04-07)."""
+import numpy as np
+import pytest
+
+from edgebook.errors import ConversionError
+
+
+@pytest.fixture(scope="session")
+def small_cnn(ctx):
+    """A small conv + dense model with random weights, and calibration data."""
+    import tensorflow as tf
+
+    tf.keras.utils.set_random_seed(0)
+    model = tf.keras.Sequential([
+        tf.keras.Input((8, 8, 1)),
+        tf.keras.layers.Conv2D(8, 3, activation="relu", name="conv"),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dense(64, activation="relu", name="dense"),
+        tf.keras.layers.Dense(4, activation="softmax", name="out"),
+    ])
+    x = np.random.default_rng(0).uniform(0, 1, (64, 8, 8, 1)).astype(np.float32)
+    y = np.argmax(model.predict(x, verbose=0), axis=1)  # labels the float model gets all right
+    return model, x, y
+
+
+@pytest.fixture(scope="session")
+def recipes(small_cnn):
+    from edgebook import convert
+
+    model, x, _ = small_cnn
+    return {recipe: convert.to_tflite(model, recipe, **({"representative_data": x} if "int" in recipe else {}))
+            for recipe in ("float32", "dynamic_range", "float16", "int8", "int16x8")}
+
+
+def test_recipes_shrink_the_weights_as_documented(recipes):
+    size = {name: len(b) for name, b in recipes.items()}
+    assert size["float16"] < 0.6 * size["float32"]
+    for recipe in ("dynamic_range", "int8", "int16x8"):
+        assert size[recipe] < 0.4 * size["float32"], recipe
+
+
+def test_recipe_types(recipes):
+    from edgebook import runtime
+
+    assert runtime.load(recipes["int8"]).input.dtype == np.int8
+    assert runtime.load(recipes["int8"]).output.dtype == np.int8
+    for recipe in ("float32", "dynamic_range", "float16", "int16x8"):
+        assert runtime.load(recipes[recipe]).input.dtype == np.float32, recipe
+
+
+def test_quantized_recipes_stay_close_to_float(small_cnn, recipes):
+    from edgebook import runtime
+
+    _, x, _ = small_cnn
+    reference = runtime.load(recipes["float32"]).predict(x)
+    for recipe in ("dynamic_range", "float16", "int8", "int16x8"):
+        assert np.abs(runtime.load(recipes[recipe]).predict(x) - reference).max() < 0.1, recipe
+
+
+def test_int8_without_representative_data_says_what_is_missing(small_cnn):
+    from edgebook import convert
+
+    with pytest.raises(ConversionError, match="representative_data"):
+        convert.to_tflite(small_cnn[0], "int8")
+    with pytest.raises(ConversionError, match="batch of input samples"):
+        convert.to_tflite(small_cnn[0], "int8", representative_data=np.zeros(0, np.float32))
+    with pytest.raises(ConversionError, match="does not take the options"):
+        convert.to_tflite(small_cnn[0], "float16", representative_data=small_cnn[1])
+
+
+def test_sparse_option_converts(small_cnn):
+    from edgebook import convert, runtime
+
+    tflite_bytes = convert.to_tflite(small_cnn[0], sparse=True)
+    assert runtime.load(tflite_bytes).predict(small_cnn[1]).shape == (64, 4)
+
+
+def test_compare_measures_every_variant_against_the_baseline(small_cnn, recipes):
+    from edgebook import measure
+
+    _, x, y = small_cnn
+    table = measure.compare({"float32": recipes["float32"], "int8": recipes["int8"]}, x, y, runs=10)
+    assert [row.name for row in table] == ["float32", "int8"]
+    assert table["float32"].size_ratio == 1.0 and table["float32"].accuracy == 1.0
+    assert table["float32"].accuracy_delta == 0.0
+    assert table["int8"].size_ratio > 2.5 and table["int8"].gzip_ratio > 2.5
+    assert table["int8"].median_ms > 0 and table["int8"].threads == 1
+    text = repr(table)
+    assert "int8" in text and "gz smaller" in text and "thread" in text
+    with pytest.raises(KeyError, match="float32, int8"):
+        table["int4"]
+    with pytest.raises(KeyError, match="baseline"):
+        measure.compare({"a": recipes["int8"]}, x, y, baseline="b")
+
+
+def test_weight_statistics(small_cnn):
+    import tensorflow as tf
+    from edgebook import weights
+
+    model = tf.keras.models.clone_model(small_cnn[0])
+    kernel = model.get_layer("dense").kernel
+    values = kernel.numpy()
+    values[:, :32] = 0.0                                 # half the columns pruned
+    values[:, 32:] = np.where(values[:, 32:] > 0, 0.5, -0.5)  # the rest: two clusters
+    kernel.assign(values)
+    assert list(weights.kernels(model)) == ["conv", "dense", "out"]
+    assert weights.sparsity(model)["dense"] == 0.5
+    assert weights.unique_values(model)["dense"] == 3
+    assert "dense" in weights.table(model) and "50.0%" in weights.table(model)
+
+
+def test_weight_statistics_look_through_pruning_wrappers(small_cnn):
+    import tensorflow_model_optimization as tfmot
+    from edgebook import weights
+
+    pruned = tfmot.sparsity.keras.prune_low_magnitude(small_cnn[0])
+    assert set(weights.kernels(pruned)) == {"prune_low_magnitude_conv", "prune_low_magnitude_dense",
+                                           "prune_low_magnitude_out"}
+
+
+def test_baseline_cnn_is_the_documented_size(ctx):
+    from edgebook import models
+
+    model = models.build_baseline_cnn()
+    assert model.count_params() == 151_306
+    assert model.input_shape[1:] == models.BASELINE_INPUT_SHAPE
+    assert models.baseline_digits().x_train.shape[1:] == (16, 16)
