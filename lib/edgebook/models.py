@@ -58,6 +58,20 @@ def train_digits_cnn(digits: data.Dataset | None = None, epochs: int = DIGITS_EP
     return model, history
 
 
+def copy(model: tf.keras.Model) -> tf.keras.Model:
+    """An independent copy of a trained model, with the same weights.
+
+    The Model Optimization Toolkit's wrappers (pruning, clustering, QAT) wrap the
+    very layer objects of the model they are given: fine-tuning the wrapped model
+    changes, and clustering even breaks, the original. Optimize a copy.
+
+    Introduced in 06_pruning.
+    """
+    clone = tf.keras.models.clone_model(model)
+    clone.set_weights(model.get_weights())
+    return clone
+
+
 def _cached(cache_name: str, train, retrain: bool) -> tf.keras.Model:
     """A trained model from build/models/, or trained now and saved there."""
     path = paths.build_dir("models") / cache_name
