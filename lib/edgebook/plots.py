@@ -110,11 +110,15 @@ def pareto(rows, *, size: str = "gzip_bytes", title: str = "Size vs accuracy") -
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
-    for row in rows:
+    for i, row in enumerate(rows):
         ax.scatter(getattr(row, size) / 1024, 100 * row.accuracy, s=40)
         ax.annotate(row.name, (getattr(row, size) / 1024, 100 * row.accuracy), fontsize=8,
-                    xytext=(4, 4), textcoords="offset points")
+                    xytext=(4, 4 + 10 * (i % 2)), textcoords="offset points")  # staggered: close points stay legible
     ax.set_xscale("log")
+    low, high = ax.get_ylim()
+    if high - low < 2:  # at least 2 points of accuracy on the axis, so noise does not look like a cliff
+        middle = (low + high) / 2
+        ax.set_ylim(middle - 1, middle + 1)
     ax.set(xlabel=f"{'gzip size' if size == 'gzip_bytes' else 'size'} (KiB, log scale)",
            ylabel="test accuracy (%)", title=title)
     fig.tight_layout()
