@@ -125,3 +125,14 @@ def test_baseline_cnn_is_the_documented_size(ctx):
     assert model.count_params() == 151_306
     assert model.input_shape[1:] == models.BASELINE_INPUT_SHAPE
     assert models.baseline_digits().x_train.shape[1:] == (16, 16)
+
+
+def test_comparisons_add_up_to_one_table(small_cnn, recipes):
+    from edgebook import measure
+
+    _, x, y = small_cnn
+    first = measure.compare({"float32": recipes["float32"]}, x, y, runs=5)
+    second = measure.compare({"int8": recipes["int8"]}, x, y, runs=5)
+    both = first + second
+    assert isinstance(both, measure.Comparison) and [r.name for r in both] == ["float32", "int8"]
+    assert "int8" in repr(both)

@@ -151,6 +151,9 @@ class Comparison(list):
             raise KeyError(f"No variant called {key!r}; there are: {', '.join(r.name for r in self)}.")
         return super().__getitem__(key)
 
+    def __add__(self, other) -> "Comparison":
+        return Comparison([*self, *other])
+
     def __repr__(self) -> str:
         header = (f"{'variant':<26}{'bytes':>10}{'gzip':>10}{'smaller':>9}{'gz smaller':>11}"
                   f"{'accuracy':>10}{'Δ points':>10}{'median ms':>11}{'p90 ms':>9}")
