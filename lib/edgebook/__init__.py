@@ -36,7 +36,7 @@ __version__ = "0.1.0"
 # fast and tools such as `python -m edgebook.workbook` never load TensorFlow.
 _SUBMODULES = (
     "context", "data", "synth", "convert", "runtime", "modelfile", "measure",
-    "models", "plots", "weights", "clustering", "qat", "exercises", "workbook", "paths", "errors", "checks",
+    "models", "plots", "weights", "pruning", "clustering", "qat", "exercises", "workbook", "paths", "errors", "checks",
 )
 
 

@@ -109,11 +109,12 @@ def pareto(rows, *, size: str = "gzip_bytes", title: str = "Size vs accuracy") -
     """
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
-    for i, row in enumerate(rows):
-        ax.scatter(getattr(row, size) / 1024, 100 * row.accuracy, s=40)
-        ax.annotate(row.name, (getattr(row, size) / 1024, 100 * row.accuracy), fontsize=8,
-                    xytext=(4, 4 + 10 * (i % 2)), textcoords="offset points")  # staggered: close points stay legible
+    fig, ax = plt.subplots(figsize=(9.0, 4.2))
+    markers = "os^Dv<>PX*hp"
+    for i, row in enumerate(rows):  # a marker and a legend entry each: labels on the points overlap
+        ax.scatter(getattr(row, size) / 1024, 100 * row.accuracy, s=45, marker=markers[i % len(markers)],
+                   label=row.name)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
     ax.set_xscale("log")
     low, high = ax.get_ylim()
     if high - low < 2:  # at least 2 points of accuracy on the axis, so noise does not look like a cliff
