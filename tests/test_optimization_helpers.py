@@ -136,3 +136,22 @@ def test_comparisons_add_up_to_one_table(small_cnn, recipes):
     both = first + second
     assert isinstance(both, measure.Comparison) and [r.name for r in both] == ["float32", "int8"]
     assert "int8" in repr(both)
+
+
+def test_keep_float_leaves_the_named_ops_in_float(small_cnn, recipes):
+    from edgebook import convert, modelfile, runtime
+
+    model, x, _ = small_cnn
+    selective = convert.to_tflite(model, "int8", representative_data=x, keep_float=["FULLY_CONNECTED"])
+    weight_types = {t.dtype for t in modelfile.tensors(selective) if t.is_constant and len(t.shape) == 2}
+    assert weight_types == {"float32"}  # the Dense kernels stayed float
+    conv_kernel = next(t for t in modelfile.tensors(selective) if t.is_constant and len(t.shape) == 4)
+    assert conv_kernel.dtype == "int8"  # the convolution was quantized
+    assert len(selective) > len(recipes["int8"])  # float kernels take 4 bytes a weight
+    lite = runtime.load(selective)
+    assert lite.input.dtype == np.float32
+    assert np.abs(lite.predict(x) - runtime.load(recipes["float32"]).predict(x)).max() < 0.1
+    with pytest.raises(ConversionError, match="int8 recipe"):
+        convert.to_tflite(model, "float16", keep_float=["CONV_2D"])
+    with pytest.raises(ConversionError, match="representative_data"):
+        convert.to_tflite(model, "int8", keep_float=["CONV_2D"])

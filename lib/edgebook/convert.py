@@ -112,16 +112,44 @@ def converter_for(model) -> "tf.lite.TFLiteConverter":
         "SavedModel, or a concrete function.")
 
 
-def to_tflite(model, recipe: str = "float32", *, sparse: bool = False, **options) -> bytes:
+def _selectively_quantized(converter, representative_data, keep_float) -> bytes:
+    """int8 everywhere except the named ops or tensors, through the quantization debugger.
+
+    Names in capitals (``"FULLY_CONNECTED"``) keep every op of that type in float;
+    other names are output tensors (as in the debugger's layer statistics).
+    """
+    ops = [name for name in keep_float if name.isupper()]
+    nodes = [name for name in keep_float if not name.isupper()]
+    _int8(converter, representative_data)
+    converter.inference_input_type = converter.inference_output_type = tf.float32
+    debugger = tf.lite.experimental.QuantizationDebugger(
+        converter=converter, debug_dataset=_representative(representative_data),
+        debug_options=tf.lite.experimental.QuantizationDebugOptions(
+            denylisted_ops=ops or None, denylisted_nodes=nodes or None))
+    return debugger.get_nondebug_quantized_model()
+
+
+def to_tflite(model, recipe: str = "float32", *, sparse: bool = False, keep_float=None, **options) -> bytes:
     """Convert ``model`` to ``.tflite`` bytes with the named recipe (see ``RECIPES``).
 
     ``representative_data=train_x[:200]`` is needed by the int8 and int16x8 recipes.
     ``sparse=True`` stores pruned weights in a sparse format that XNNPACK can
     run faster (``Optimize.EXPERIMENTAL_SPARSITY``; introduced in 06_pruning).
+    ``keep_float=["FULLY_CONNECTED"]`` (op types) or output tensor names, with the
+    int8 recipe: selective quantization, those stay float and the model keeps
+    float input and output (introduced in 04_post_training_quantization).
     """
     if recipe not in RECIPES:
         raise ConversionError(f"Unknown recipe {recipe!r}; the course has: {', '.join(RECIPES)}.")
     converter = converter_for(model)
+    if keep_float:
+        if recipe != "int8" or sparse:
+            raise ConversionError("keep_float works with the int8 recipe (and without sparse=True).")
+        if "representative_data" not in options:
+            raise ConversionError("keep_float needs representative_data too (e.g. train_x[:200]).")
+        with muted_native_logs(), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Statistics for quantized inputs were expected")
+            return _selectively_quantized(converter, options["representative_data"], keep_float)
     try:
         RECIPES[recipe](converter, **options)
     except TypeError:
