@@ -79,3 +79,14 @@ def test_hints_are_tiered(capsys):
     assert "Hint 2/2" in out[2]
     Exercise("T.5", _is_seven).hint()
     assert "no hints" in capsys.readouterr().out
+
+
+def test_expect_dict_messages():
+    from edgebook.exercises import expect_dict
+
+    exercise = Exercise("T.6", lambda answer: expect_dict(answer, ("a", "b")))
+    assert exercise.evaluate({"a": 1, "b": 2}).status == CORRECT
+    assert exercise.evaluate({"a": ..., "b": ...}).status == NOT_ATTEMPTED
+    assert "b is still ..." in exercise.evaluate({"a": 1, "b": ...}).message
+    assert "has no 'b'" in exercise.evaluate({"a": 1}).message
+    assert "Pass a dict" in exercise.evaluate([1, 2]).message

@@ -66,6 +66,27 @@ def expect_array(value, shape: Sequence[int] | None = None, dtype=None, name: st
     return array
 
 
+def expect_dict(value, keys: Sequence[str]) -> dict:
+    """Check an answer given as a dict: every key present and filled in.
+
+    All values still ``...`` means "not attempted"; only some means the learner
+    forgot one, and the message names it.
+    """
+    answer = require(value)
+    names = ", ".join(map(str, keys))
+    if not isinstance(answer, dict):
+        raise Incorrect(f"Pass a dict with the keys {names}; you gave a {type(answer).__name__}.")
+    missing = [key for key in keys if key not in answer]
+    if missing:
+        raise Incorrect(f"The dict has no {missing[0]!r}: it needs the keys {names}.")
+    if all(unanswered(answer[key]) for key in keys):
+        raise NotAttempted()
+    blank = [key for key in keys if unanswered(answer[key])]
+    if blank:
+        raise Incorrect(f"{blank[0]} is still ...: fill in every key.")
+    return answer
+
+
 class Result:
     """What a check shows: a coloured box in Jupyter, a plain line elsewhere."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from edgebook.exercises import Exercise, Incorrect, NotAttempted, require, unanswered
+from edgebook.exercises import Exercise, Incorrect, NotAttempted, expect_dict, require, unanswered
 
 PARITY_TOLERANCE = 1e-5
 """Largest difference from the reference outputs that still counts as the same model."""
@@ -95,17 +95,7 @@ FACTS = ("weight_bytes", "largest_tensor", "input_name")
 def _check_inside_the_file(answer, model_bytes=None):
     from edgebook import modelfile
 
-    answer = require(answer)
-    if not isinstance(answer, dict):
-        raise Incorrect(f"Pass a dict with the keys {', '.join(FACTS)}; you gave a {type(answer).__name__}.")
-    missing = [key for key in FACTS if key not in answer]
-    if missing:
-        raise Incorrect(f"The dict has no {missing[0]!r}: it needs the keys {', '.join(FACTS)}.")
-    if all(unanswered(answer[key]) for key in FACTS):
-        raise NotAttempted()
-    blank = [key for key in FACTS if unanswered(answer[key])]
-    if blank:
-        raise Incorrect(f"{blank[0]} is still ...: fill in all three.")
+    answer = expect_dict(answer, FACTS)
 
     model_bytes = _baseline_model_bytes() if model_bytes is None else model_bytes
     tensors = modelfile.tensors(model_bytes)

@@ -13,7 +13,8 @@ import numbers
 
 import numpy as np
 
-from edgebook.exercises import Exercise, Incorrect, NotAttempted, call, expect_array, require, unanswered
+from edgebook.exercises import (Exercise, Incorrect, NotAttempted, call, expect_array, expect_dict, require,
+                                unanswered)
 
 
 # --- Exercise 2.1: which layers got wrapped, how many fake-quant ops run -------------------
@@ -75,18 +76,7 @@ def _check_wrapped(wrapped, qat_model) -> None:
 
 
 def _check_count_quantizers(answer, qat_model=None):
-    answer = require(answer)
-    keys = ("wrapped_layers", "fake_quant_ops")
-    if not isinstance(answer, dict):
-        raise Incorrect(f"Pass a dict with the keys {', '.join(keys)}; you gave a {type(answer).__name__}.")
-    missing = [key for key in keys if key not in answer]
-    if missing:
-        raise Incorrect(f"The dict has no {missing[0]!r}: it needs the keys {', '.join(keys)}.")
-    if all(unanswered(answer[key]) for key in keys):
-        raise NotAttempted()
-    blank = [key for key in keys if unanswered(answer[key])]
-    if blank:
-        raise Incorrect(f"{blank[0]} is still ...: fill in both.")
+    answer = expect_dict(answer, ("wrapped_layers", "fake_quant_ops"))
     qat_model = _default_qat_model() if qat_model is None else qat_model
 
     _check_wrapped(answer["wrapped_layers"], qat_model)

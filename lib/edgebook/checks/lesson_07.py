@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from edgebook.exercises import Exercise, Incorrect, NotAttempted, call, require, unanswered
+from edgebook.exercises import Exercise, Incorrect, NotAttempted, call, expect_dict, unanswered
 
 CENTROID_BYTES = 4
 """Each centroid is stored once, as a float32."""
@@ -147,18 +147,7 @@ def _largest_kernel(model_bytes):
 
 
 def _check_count_in_the_file(answer, model_bytes=None):
-    answer = require(answer)
-    if not isinstance(answer, dict):
-        raise Incorrect(f"Pass a dict with the keys {', '.join(KERNEL_FACTS)}; you gave a "
-                        f"{type(answer).__name__}.")
-    missing = [key for key in KERNEL_FACTS if key not in answer]
-    if missing:
-        raise Incorrect(f"The dict has no {missing[0]!r}: it needs the keys {', '.join(KERNEL_FACTS)}.")
-    if all(unanswered(answer[key]) for key in KERNEL_FACTS):
-        raise NotAttempted()
-    blank = [key for key in KERNEL_FACTS if unanswered(answer[key])]
-    if blank:
-        raise Incorrect(f"{blank[0]} is still ...: fill in both.")
+    answer = expect_dict(answer, KERNEL_FACTS)
     if model_bytes is None:
         raise Incorrect("This check needs the clustered model's file: "
                         "ex.count_in_the_file.check(answer, model_bytes=clustered_float_bytes).")
