@@ -281,18 +281,9 @@ _WRONG_REASON = {
 
 
 def _check_qat_or_ptq(choices):
-    choices = require(choices)
-    if not isinstance(choices, dict):
-        raise Incorrect(f"Pass a dict like {{'A': ('PTQ', 1), ...}}; you gave a {type(choices).__name__}.")
-    missing = [key for key in ANSWERS if key not in choices]
-    if missing:
-        raise Incorrect(f"Answer every scenario: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing.")
-    if all(unanswered(choices[key]) for key in ANSWERS):
-        raise NotAttempted()
+    choices = expect_dict(choices, tuple(ANSWERS))  # one key per scenario, every one answered
     for key in ANSWERS:
         choice = choices[key]
-        if unanswered(choice):
-            raise Incorrect(f"Scenario {key} is still ...: answer every scenario.")
         if not isinstance(choice, (tuple, list)) or len(choice) != 2:
             raise Incorrect(f"Scenario {key}: give a pair (method, statement number), e.g. ('QAT', 3).")
         method, reason = choice
