@@ -12,7 +12,7 @@ that introduces it):
 - ``edgebook.data``      offline datasets by name, with fixed splits
 - ``edgebook.convert``   Keras / SavedModel / concrete function -> .tflite
 - ``edgebook.runtime``   run .tflite models with LiteRT
-- ``edgebook.modelfile`` what is inside a .tflite file (ops, tensors, buffers)
+- ``edgebook.modelfile`` what is inside a .tflite file (ops, tensors, buffers, per-op profile)
 - ``edgebook.models``    the course's baseline models, trained once and cached
 - ``edgebook.measure``   size, latency, accuracy
 - ``edgebook.plots``     the course's standard plots

@@ -23,3 +23,7 @@ class ModelNotFoundError(EdgebookError, FileNotFoundError):
 
 class ConversionError(EdgebookError):
     """A model could not be converted to .tflite."""
+
+
+class DelegateError(EdgebookError):
+    """A delegate library could not be loaded on this machine."""

@@ -87,3 +87,80 @@ def constant_bytes(model) -> int:
     """Bytes of constant data (weights, biases, shapes) in all buffers of the file."""
     m = parse(model)
     return sum(int(np.size(b.data)) for b in m.buffers if b.data is not None)
+
+
+# --- a per-operator profile (lessons 08 and 09) -----------------------------------
+
+_ITEM_BYTES = {"float32": 4, "float16": 2, "int32": 4, "int64": 8, "int16": 2, "int8": 1,
+               "uint8": 1, "bool": 1, "int4": 0.5, "float64": 8}
+
+
+@dataclasses.dataclass(frozen=True)
+class OpProfile:
+    """One operator's cost, read from the file: no run needed.
+
+    ``macs`` counts multiply-accumulates of convolutions, fully connected
+    layers and matrix products (element-wise ops count 0: they are cheap
+    next to those). ``param_bytes`` is the constant data the op reads
+    (weights, biases); ``activation_bytes`` is the size of what it writes.
+    """
+
+    index: int
+    name: str
+    output_shape: tuple[int, ...]
+    macs: int
+    param_bytes: int
+    activation_bytes: int
+
+
+def _elements(shape) -> int:
+    """Number of elements, counting an open batch axis (-1) as a batch of one."""
+    return int(np.prod([max(d, 1) for d in shape])) if len(shape) else 1
+
+
+def _op_macs(name: str, inputs: list[Tensor], output: Tensor) -> int:
+    """Multiply-accumulates of one op from its tensor shapes, for a batch of one."""
+    out = _elements(output.shape)
+    if name == "CONV_2D":                   # filter (out_ch, kh, kw, in_ch): each output sums kh*kw*in_ch
+        _, kh, kw, in_ch = inputs[1].shape
+        return out * kh * kw * in_ch
+    if name == "DEPTHWISE_CONV_2D":         # filter (1, kh, kw, ch): each output sums one kh*kw window
+        _, kh, kw, _ = inputs[1].shape
+        return out * kh * kw
+    if name == "CONV_3D":
+        kd, kh, kw, in_ch, _ = inputs[1].shape
+        return out * kd * kh * kw * in_ch
+    if name == "TRANSPOSE_CONV":            # inputs: output shape, filter (out_ch, kh, kw, in_ch), input
+        _, kh, kw, in_ch = inputs[1].shape
+        return _elements(inputs[2].shape) * kh * kw * _elements(inputs[1].shape[:1])
+    if name == "FULLY_CONNECTED":           # weights (units, depth): each output sums depth products
+        return out * inputs[1].shape[-1]
+    if name == "BATCH_MATMUL":
+        return out * inputs[0].shape[-1]
+    return 0
+
+
+def profile(model, subgraph: int = 0) -> list[OpProfile]:
+    """Every operator of a subgraph with its output shape, MACs, parameter and activation bytes.
+
+    Sort it by ``macs`` to find the ops that will dominate run time on a CPU
+    or a microcontroller; sum ``macs`` for the model's total.
+
+    Introduced in 08_architectures_for_the_edge.
+    """
+    all_tensors = tensors(model, subgraph)
+    rows = []
+    for op in ops(model, subgraph):
+        op_inputs = [all_tensors[i] for i in op.inputs if i >= 0]
+        op_outputs = [all_tensors[i] for i in op.outputs]
+        first_output = op_outputs[0]
+        macs = _op_macs(op.name, op_inputs, first_output) if len(op_inputs) > 1 else 0
+        param_bytes = sum(t.constant_bytes for t in op_inputs)
+        activation_bytes = int(sum(_elements(t.shape) * _ITEM_BYTES.get(t.dtype, 4) for t in op_outputs))
+        rows.append(OpProfile(op.index, op.name, first_output.shape, int(macs), param_bytes, activation_bytes))
+    return rows
+
+
+def macs(model) -> int:
+    """Total multiply-accumulates of one inference (subgraph 0); see ``profile``."""
+    return sum(row.macs for row in profile(model))

@@ -22,7 +22,7 @@ import numpy as np
 from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
 from edgebook.context import muted_native_logs
-from edgebook.errors import ModelInputError, ModelNotFoundError
+from edgebook.errors import DelegateError, ModelInputError, ModelNotFoundError
 
 _INTEGER_TYPES = (np.int8, np.uint8, np.int16)
 
@@ -75,17 +75,27 @@ class LiteModel:
     ``num_threads`` is how many CPU threads the interpreter may use.
     ``reference_kernels=True`` uses the plain reference implementation of every
     op instead of the optimized ones (and no XNNPACK): slow, but the behaviour
-    that TFLM on a microcontroller reproduces.
+    that TFLM on a microcontroller reproduces. ``xnnpack=False`` keeps the
+    optimized built-in kernels but not the XNNPACK delegate that LiteRT applies
+    by default (lesson 09). ``delegates`` is a list of delegates from
+    ``load_delegate``.
     """
 
-    def __init__(self, model, *, num_threads: int = 1, reference_kernels: bool = False):
+    def __init__(self, model, *, num_threads: int = 1, reference_kernels: bool = False,
+                 xnnpack: bool = True, delegates=()):
         self.model_bytes = read_model_bytes(model)
         self.num_threads = num_threads
-        resolver = (OpResolverType.BUILTIN_REF if reference_kernels
-                    else OpResolverType.AUTO)
+        self.xnnpack = xnnpack and not reference_kernels
+        if reference_kernels:
+            resolver = OpResolverType.BUILTIN_REF
+        elif xnnpack:
+            resolver = OpResolverType.AUTO
+        else:
+            resolver = OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
         with muted_native_logs():
             self.interpreter = Interpreter(model_content=self.model_bytes, num_threads=num_threads,
-                                           experimental_op_resolver_type=resolver)
+                                           experimental_op_resolver_type=resolver,
+                                           experimental_delegates=list(delegates) or None)
             self.interpreter.allocate_tensors()
         self.inputs = [_tensor_info(d) for d in self.interpreter.get_input_details()]
         self.outputs = [_tensor_info(d) for d in self.interpreter.get_output_details()]
@@ -190,6 +200,34 @@ class LiteModel:
 def load(model, **options) -> LiteModel:
     """Load a ``.tflite`` model (bytes or a path) into LiteRT; see ``LiteModel`` for the options."""
     return LiteModel(model, **options)
+
+
+# -- delegates --------------------------------------------------------------------
+
+def load_delegate(library: str, options: dict | None = None):
+    """Load a delegate (a shared library that runs supported ops on other hardware).
+
+    Pass the result to ``load(model, delegates=[...])``. If the library is not
+    on this machine (the Edge TPU or GPU delegate on a laptop, say), this
+    raises a ``DelegateError`` that says so and what to do, instead of the
+    runtime's low-level error.
+
+    Introduced in 09_delegates_and_benchmarking.
+    """
+    import ctypes
+
+    from ai_edge_litert.interpreter import load_delegate as litert_load_delegate
+
+    # Try the library first: when LiteRT's own loader fails it also prints a
+    # second, unrelated traceback from the half-built Delegate object.
+    try:
+        ctypes.CDLL(library)
+    except OSError as error:
+        raise DelegateError(
+            f"Could not load the delegate library {library!r} ({error}). A delegate only works where "
+            "its hardware and driver are installed (an Edge TPU, a phone GPU, an NPU...). Without it, "
+            "run the model on the CPU: runtime.load(model) uses LiteRT's built-in kernels and XNNPACK.") from None
+    return litert_load_delegate(library, options or {})
 
 
 # -- the CompiledModel API ------------------------------------------------------
