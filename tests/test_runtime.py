@@ -165,3 +165,5 @@ def test_quick_mode_does_fewer_runs(tiny_dense, monkeypatch):
     monkeypatch.setenv("EDGEBOOK_QUICK", "1")
     result = measure.latency(runtime.load(tiny_dense[1]), np.zeros((1, 1), np.float32), runs=200)
     assert result.runs == 50
+    # ...and never more than asked for: a slow model timed 10 times stays at 10.
+    assert measure.latency(runtime.load(tiny_dense[1]), np.zeros((1, 1), np.float32), runs=10, warmup=2).runs == 10

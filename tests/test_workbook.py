@@ -13,8 +13,11 @@ def test_block_of_assignments_becomes_placeholders():
 
 
 def test_block_inside_a_function_becomes_ellipsis():
+    # A block that returns is a whole function body: a half placeholder (y = ...) without the return would mislead.
     source = "def f(x):\n    # BEGIN SOLUTION\n    y = x * 2\n    return y\n    # END SOLUTION"
-    assert strip_solutions(source) == "def f(x):\n    y = ...  # your code here"
+    assert strip_solutions(source) == "def f(x):\n    ..."
+    source = "def f(x):\n    # BEGIN SOLUTION\n    y = x * 2\n    # END SOLUTION\n    return y"
+    assert strip_solutions(source) == "def f(x):\n    y = ...  # your code here\n    return y"
     source = "def f(x):\n    # BEGIN SOLUTION\n    return x * 2\n    # END SOLUTION"
     assert strip_solutions(source) == "def f(x):\n    ..."
 

@@ -12,11 +12,14 @@ that introduces it):
 - ``edgebook.data``      offline datasets by name, with fixed splits
 - ``edgebook.convert``   Keras / SavedModel / concrete function -> .tflite
 - ``edgebook.runtime``   run .tflite models with LiteRT
+- ``edgebook.compat``    which runtime runs which ops: Select TF ops, custom ops, analyzer, GPU, TFLM
 - ``edgebook.modelfile`` what is inside a .tflite file (ops, tensors, buffers, per-op profile)
 - ``edgebook.models``    the course's baseline models, trained once and cached
 - ``edgebook.measure``   size, latency, accuracy
+- ``edgebook.benchmark`` benchmarks you can trust, delegate partitions, ranked per-op profiles
 - ``edgebook.plots``     the course's standard plots
 - ``edgebook.weights``   per-layer weight statistics: sparsity, distinct values
+- ``edgebook.architectures`` ImageNet models by name, fast conversion, MACs, published figures
 - ``edgebook.exercises`` exercise checks and hints
 - ``edgebook.workbook``  builds notebooks/ from solutions/
 """
@@ -35,8 +38,8 @@ __version__ = "0.1.0"
 # Modules that import TensorFlow load on first use, so `import edgebook` stays
 # fast and tools such as `python -m edgebook.workbook` never load TensorFlow.
 _SUBMODULES = (
-    "context", "data", "synth", "convert", "runtime", "modelfile", "measure",
-    "models", "plots", "weights", "pruning", "clustering", "qat", "exercises", "workbook", "paths", "errors", "checks",
+    "context", "data", "synth", "convert", "runtime", "compat", "modelfile", "measure", "benchmark",
+    "models", "plots", "weights", "architectures", "pruning", "clustering", "qat", "exercises", "workbook", "paths", "errors", "checks",
 )
 
 

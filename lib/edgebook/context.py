@@ -7,11 +7,14 @@ logs, matplotlib defaults, and the paths and versions of this installation.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
+import io
 import logging
 import os
 import platform
 import sys
+import tempfile
 import warnings
 from importlib import metadata
 from pathlib import Path
@@ -68,6 +71,30 @@ def muted_native_logs():
     finally:
         os.dup2(saved, 2)
         os.close(saved)
+
+
+@contextlib.contextmanager
+def captured_native_output(fd: int = 2):
+    """Collect what C/C++ code writes to a file descriptor (1 = stdout, 2 = stderr).
+
+    Native code writes straight to the descriptor and bypasses ``sys.stdout``;
+    this points the descriptor at a temporary file for the duration and yields
+    a ``StringIO`` that holds the text once the block ends.
+    """
+    collected = io.StringIO()
+    (sys.stdout if fd == 1 else sys.stderr).flush()
+    libc = ctypes.CDLL(None)
+    with tempfile.TemporaryFile() as native_text:
+        saved = os.dup(fd)
+        try:
+            os.dup2(native_text.fileno(), fd)
+            yield collected
+        finally:
+            libc.fflush(None)  # C's own buffer, before the descriptor points back
+            os.dup2(saved, fd)
+            os.close(saved)
+            native_text.seek(0)
+            collected.write(native_text.read().decode(errors="replace"))
 
 
 def _version(package: str) -> str:

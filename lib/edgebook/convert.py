@@ -156,14 +156,30 @@ def to_tflite(model, recipe: str = "float32", *, sparse: bool = False, keep_floa
         raise ConversionError(f"The {recipe!r} recipe does not take the options {sorted(options)}.") from None
     if sparse:
         converter.optimizations = [*converter.optimizations, tf.lite.Optimize.EXPERIMENTAL_SPARSITY]
+    return run_converter(converter, f"recipe {recipe!r}")
+
+
+def run_converter(converter, what: str = "float32") -> bytes:
+    """``converter.convert()`` with the converter's noise muted and its failures explained.
+
+    Ops without a built-in kernel raise ``UnsupportedOpsError`` with a clear
+    explanation and the three ways out (lesson 10); any other failure raises
+    ``ConversionError`` with the first lines of the converter's long message.
+    """
     try:
         with muted_native_logs(), warnings.catch_warnings():
             # Emitted for every int8-input model converted from TF2; it does not apply to them.
             warnings.filterwarnings("ignore", message="Statistics for quantized inputs were expected")
             return converter.convert()
     except Exception as error:  # the converter's own messages are long; keep the first lines
+        # edgebook.compat (10_ops_and_compatibility) is imported only when a conversion fails.
+        from edgebook.compat import explain_conversion_error
+
+        unsupported = explain_conversion_error(error)
+        if unsupported is not None:
+            raise unsupported from None
         first_lines = "\n".join(str(error).strip().splitlines()[:6])
-        raise ConversionError(f"The converter failed (recipe {recipe!r}):\n{first_lines}") from None
+        raise ConversionError(f"The converter failed ({what}):\n{first_lines}") from None
 
 
 def save(tflite_bytes: bytes, name: str) -> Path:

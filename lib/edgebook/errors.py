@@ -27,3 +27,24 @@ class ConversionError(EdgebookError):
 
 class DelegateError(EdgebookError):
     """A delegate library could not be loaded on this machine."""
+
+
+class MetadataNotFoundError(EdgebookError, LookupError):
+    """A model has no metadata entry of the name asked for (lesson 11)."""
+
+
+class UnsupportedOpsError(ConversionError):
+    """The model uses TensorFlow ops that have no built-in LiteRT kernel (lesson 10).
+
+    ``ops`` maps each op's TensorFlow name to ``"select"`` (the Flex delegate can
+    run it) or ``"custom"`` (not on the Select TF ops list: rewrite it or write a
+    custom op).
+    """
+
+    def __init__(self, message: str, ops: dict[str, str]):
+        super().__init__(message)
+        self.ops = dict(ops)
+
+
+class FlexUnavailableError(EdgebookError):
+    """No Flex delegate in this runtime, so it cannot run Select TF ops."""

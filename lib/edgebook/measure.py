@@ -80,8 +80,8 @@ def latency(model, sample, *, runs: int = 200, warmup: int = 20, threads: int | 
     ``threads`` is only reported: pass it when timing a plain function whose
     thread count the helper cannot know (it assumes 1).
     """
-    if is_quick():
-        runs, warmup = max(20, runs // 4), max(5, warmup // 4)
+    if is_quick():  # a quarter of the runs, but never more than asked for
+        runs, warmup = min(runs, max(20, runs // 4)), min(warmup, max(5, warmup // 4))
     run_once, known_threads = _runner(model, sample)
     threads = known_threads if threads is None else threads
     for _ in range(warmup):

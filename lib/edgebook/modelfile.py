@@ -11,9 +11,11 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 
+import flatbuffers
 import numpy as np
 from ai_edge_litert import schema_py_generated as schema
 
+from edgebook.errors import MetadataNotFoundError
 from edgebook.runtime import read_model_bytes
 
 _OP_NAMES = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
@@ -164,3 +166,111 @@ def profile(model, subgraph: int = 0) -> list[OpProfile]:
 def macs(model) -> int:
     """Total multiply-accumulates of one inference (subgraph 0); see ``profile``."""
     return sum(row.macs for row in profile(model))
+
+
+# --- metadata: labels inside the file ----------------------------------------------
+#
+# A .tflite file has a list of named metadata entries, each pointing at a buffer
+# of bytes. The converter writes two ("min_runtime_version", "CONVERSION_METADATA");
+# an app can add its own, such as the class labels, so they travel with the model.
+# Introduced in 11_pre_and_post_processing.
+
+LABELS = "labels"
+"""The metadata name under which the course stores class labels (one per line, UTF-8)."""
+
+CONVERTER_ENTRIES = ("min_runtime_version", "CONVERSION_METADATA")
+"""Metadata the converter writes and the runtime reads: ``write_metadata`` leaves them alone."""
+
+FILE_IDENTIFIER = b"TFL3"
+"""Bytes 4-8 of every .tflite file: how a reader knows the FlatBuffer is a LiteRT model."""
+
+
+
+def pack(model_t: "schema.ModelT") -> bytes:
+    """The ``.tflite`` bytes of a model held as Python objects (the inverse of ``parse``).
+
+    The FlatBuffer is built back to front and finished with the file identifier
+    ``b"TFL3"``, as the converter writes it: ``pack(parse(model))`` gives back
+    the very bytes of a converted model.
+
+    Introduced in 11_pre_and_post_processing.
+    """
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(model_t.Pack(builder), file_identifier=FILE_IDENTIFIER)
+    return bytes(builder.Output())
+
+
+def _name(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def read_metadata(model) -> dict[str, bytes]:
+    """Every metadata entry of a model: {name: the bytes of its buffer}.
+
+    Introduced in 11_pre_and_post_processing.
+    """
+    model_bytes = read_model_bytes(model)
+    m = schema.ModelT.InitFromPackedBuf(model_bytes, 0)
+    entries = {}
+    for entry in m.metadata or []:
+        buffer = m.buffers[entry.buffer]
+        if buffer.offset > 1:  # models over 2 GB keep their buffers after the FlatBuffer
+            data = model_bytes[buffer.offset:buffer.offset + buffer.size]
+        else:
+            data = b"" if buffer.data is None else np.asarray(buffer.data, dtype=np.uint8).tobytes()
+        entries[_name(entry.name)] = data
+    return entries
+
+
+def write_metadata(model, name: str, data) -> bytes:
+    """A copy of ``model`` with a metadata entry ``name`` holding ``data`` (bytes, or text as UTF-8).
+
+    An entry of the same name is replaced. The operators, tensors, weights and
+    signatures stay as they are, so the model runs exactly as before; the file
+    grows by the data plus a few dozen bytes of bookkeeping.
+
+    Introduced in 11_pre_and_post_processing.
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"A metadata name must be a non-empty string; you gave {name!r}.")
+    if name in CONVERTER_ENTRIES:
+        raise ValueError(f"{name!r} is written by the converter and read by LiteRT; store your "
+                         "data under another name (the course uses 'labels').")
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError(f"Metadata holds bytes or text; you gave a {type(data).__name__}. "
+                        "For a list of labels pass '\\n'.join(labels).")
+    m = parse(model)
+    if any(buffer.offset > 1 for buffer in m.buffers):
+        raise ValueError("This model keeps its buffers after the FlatBuffer (a model over 2 GB); "
+                         "write_metadata cannot re-pack it. Use ai_edge_litert.tools.flatbuffer_utils.")
+    stored = np.frombuffer(bytes(data), dtype=np.uint8)
+    m.metadata = list(m.metadata or [])
+    existing = [entry for entry in m.metadata if _name(entry.name) == name]
+    if existing:
+        m.buffers[existing[0].buffer].data = stored
+    else:
+        buffer = schema.BufferT()
+        buffer.data = stored
+        m.buffers.append(buffer)
+        entry = schema.MetadataT()
+        entry.name = name
+        entry.buffer = len(m.buffers) - 1
+        m.metadata.append(entry)
+    return pack(m)
+
+
+def labels(model, name: str = LABELS) -> list[str]:
+    """The class labels stored in a model's metadata (one per line), e.g. ``labels(model)[7]``.
+
+    Raises ``MetadataNotFoundError`` if the model has no such entry.
+
+    Introduced in 11_pre_and_post_processing.
+    """
+    entries = read_metadata(model)
+    if name not in entries:
+        raise MetadataNotFoundError(
+            f"This model has no metadata entry {name!r}; it has {sorted(entries) or 'none'}. "
+            f"Add one with modelfile.write_metadata(model_bytes, {name!r}, '\\n'.join(class_names)).")
+    return entries[name].decode("utf-8").splitlines()

@@ -139,3 +139,35 @@ def weight_histograms(kernels, *, bins: int = 60, title: str = "") -> None:
         fig.suptitle(title)
     fig.tight_layout()
     plt.show()
+
+
+def latency_boxes(times: Mapping[str, Sequence[float]], *, title: str = "", unit: str = "ms",
+                  log: bool = False) -> None:
+    """One horizontal box per benchmark: the spread of its single-run times, median marked and labelled.
+
+    The box holds the middle half of the runs, the whiskers reach the last run within 1.5 box
+    lengths, and dots are the outliers (runs the rest of the machine slowed down).
+    ``times`` maps a label to that benchmark's times (``Latency.times_ms``).
+    Introduced in 09_delegates_and_benchmarking.
+    """
+    import matplotlib.pyplot as plt
+
+    labels = list(times)[::-1]  # the first benchmark on top
+    values = [np.asarray(times[label], dtype=float) for label in labels]
+    fig, ax = plt.subplots(figsize=(8.0, 0.38 * len(labels) + 1.3))
+    style = {"widths": 0.6, "whis": 1.5, "flierprops": {"marker": ".", "markersize": 3, "alpha": 0.5},
+             "medianprops": {"color": "tab:red"}}
+    try:
+        ax.boxplot(values, orientation="horizontal", **style)
+    except TypeError:  # matplotlib before 3.10 has vert= instead
+        ax.boxplot(values, vert=False, **style)
+    ax.set_yticks(range(1, len(labels) + 1), labels)
+    if log:
+        ax.set_xscale("log")
+    for position, value in enumerate(values, start=1):  # the median's value right of the box
+        ax.annotate(f"{np.median(value):.3g}", (np.percentile(value, 75), position), xytext=(4, 3),
+                    textcoords="offset points", fontsize=8, color="tab:red")
+    ax.set(xlabel=f"time of one run ({unit}{', log scale' if log else ''})", title=title)
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    plt.show()

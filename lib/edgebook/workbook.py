@@ -16,7 +16,8 @@ What ``build`` does:
 
   * a block between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` becomes
     ``name = ...  # your code here`` for each name the block assigns (or
-    defines), or a bare ``...`` when it assigns nothing;
+    defines), or a bare ``...`` when it assigns nothing or returns (a
+    function body the learner writes whole);
   * a line ending in ``# SOLUTION`` becomes ``name = ...  # your code here``
     (or ``...``).
 
@@ -128,9 +129,14 @@ def _assigned_names(code: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def _returns(code: str) -> bool:
+    """Whether a fragment returns at its top level: it is a whole function body to write."""
+    return any(isinstance(node, ast.Return) for node in ast.parse(textwrap.dedent(code)).body)
+
+
 def _placeholder(code: str, indent: str) -> list[str]:
     names = _assigned_names(code)
-    if not names:
+    if not names or _returns(code):
         return [f"{indent}..."]
     return [f"{indent}{name} = {PLACEHOLDER}" for name in names]
 
