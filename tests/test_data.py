@@ -119,3 +119,18 @@ def test_nothing_is_unpickled():
     source = inspect.getsource(data)
     assert "allow_pickle=False" in source and "allow_pickle=True" not in source
     assert "pickle.load" not in source
+
+
+def test_grouped_datasets_keep_each_group_in_one_split():
+    from edgebook import data
+
+    x = np.arange(200, dtype=np.float32)[:, None]
+    y = np.arange(200) % 4
+    groups = np.arange(200) // 10          # 20 "people", 10 samples each
+    parts = data.split_by_group(x, y, groups)
+    people = [set((part[:, 0] // 10).astype(int)) for part in parts[0::2]]
+    assert sum(len(p) for p in people) == 20
+    assert not (people[0] & people[1] or people[0] & people[2] or people[1] & people[2])
+    assert len(people[2]) == 4 and len(people[1]) == 3
+    again = data.split_by_group(x, y, groups)
+    assert all(np.array_equal(a, b) for a, b in zip(parts, again))

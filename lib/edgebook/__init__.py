@@ -20,6 +20,7 @@ that introduces it):
 - ``edgebook.plots``     the course's standard plots
 - ``edgebook.weights``   per-layer weight statistics: sparsity, distinct values
 - ``edgebook.architectures`` ImageNet models by name, fast conversion, MACs, published figures
+- ``edgebook.micro``     TFLM on the host: run, compare, arena search, C++ export, boards
 - ``edgebook.exercises`` exercise checks and hints
 - ``edgebook.workbook``  builds notebooks/ from solutions/
 """
@@ -39,7 +40,8 @@ __version__ = "0.1.0"
 # fast and tools such as `python -m edgebook.workbook` never load TensorFlow.
 _SUBMODULES = (
     "context", "data", "synth", "convert", "runtime", "compat", "modelfile", "measure", "benchmark",
-    "models", "plots", "weights", "architectures", "pruning", "clustering", "qat", "exercises", "workbook", "paths", "errors", "checks",
+    "models", "plots", "weights", "architectures", "pruning", "clustering", "qat", "micro", "exercises",
+    "workbook", "paths", "errors", "checks",
 )
 
 

@@ -190,16 +190,47 @@ def split(x: np.ndarray, y: np.ndarray, *, val: float = 0.15, test: float = 0.2,
     return x_train, y_train, x_val, y_val, x_test, y_test
 
 
+def split_by_group(x: np.ndarray, y: np.ndarray, groups: np.ndarray, *, val: float = 0.15,
+                   test: float = 0.2, seed: int = SPLIT_SEED):
+    """Fixed, seeded split in which every group (a speaker, a person) lands in exactly one part.
+
+    Tests then measure how a model does on people it has never seen, which is
+    what a device in a stranger's hand meets.
+    """
+    unique = np.unique(groups)
+    shuffled = np.random.default_rng(seed).permutation(unique)
+    n_test = max(1, round(test * len(unique)))
+    n_val = max(1, round(val * len(unique)))
+    test_groups, val_groups = shuffled[:n_test], shuffled[n_test:n_test + n_val]
+    parts = []
+    for part in ("train", "val", "test"):
+        if part == "test":
+            mask = np.isin(groups, test_groups)
+        elif part == "val":
+            mask = np.isin(groups, val_groups)
+        else:
+            mask = ~np.isin(groups, np.concatenate([test_groups, val_groups]))
+        parts += [x[mask], y[mask]]
+    return tuple(parts)
+
+
 def load(name: str, **options) -> Dataset:
     """Load a dataset by name, with its fixed split. Options go to the dataset's maker
-    (for example ``load("digits", upsample=2)`` for 16x16 digits)."""
+    (for example ``load("digits", upsample=2)`` for 16x16 digits).
+
+    A maker that returns ``(x, y, groups)`` is split by group (speakers or
+    people never shared between train, validation and test).
+    """
     entry = spec(name)
     try:
-        x, y = entry.make(**options)
+        made = entry.make(**options)
     except TypeError as error:
         raise DataError(f"Dataset {name!r} does not take the options {options}: {error}") from None
     is_classification = entry.class_names is not None
-    parts = split(x, y, stratify=is_classification)
+    if len(made) == 3:
+        parts = split_by_group(*made)
+    else:
+        parts = split(*made, stratify=is_classification)
     return Dataset(name, *parts, class_names=entry.class_names, description=entry.description)
 
 
