@@ -3,10 +3,15 @@
 The ``tflite-micro`` package runs the same C++ interpreter and kernels that run
 on a microcontroller, compiled for this machine. With it a lesson can
 
+- see where a model file's bytes go (``size_breakdown``) and ``strip`` what TFLM
+  never reads (names, signatures, the converter's metadata),
 - ``run`` an int8 model in TFLM (float in, float out: (de)quantization handled),
-- ``compare`` TFLM with LiteRT's reference kernels, output by output,
-- find the ``smallest_arena`` the model runs in, next to its
-  ``peak_activation_bytes`` (a lower bound read from the file),
+- ``compare`` TFLM with LiteRT (reference kernels by default), output by output,
+  and explain the differences: ``quantize_multiplier`` and ``requantize`` do an
+  int8 op's rescaling in integers, rounding twice (TFLM) or once (LiteRT),
+- find the ``smallest_arena`` the model runs in, next to what TFLM's recording
+  allocator reports (``arena_report``) and ``peak_activation_bytes`` (a lower
+  bound read from the file),
 - ``export_cpp`` the model as C++ source with an op resolver and arena size,
   and ``compile_check`` it with ``g++ -c``,
 - check whether it ``fits`` a real board and ``estimate`` latency and energy there.
@@ -16,10 +21,12 @@ Introduced in 12_tflm_hello_world.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -36,6 +43,129 @@ ARENA_ALIGNMENT = 16
 
 class MicroError(EdgebookError):
     """TFLM could not load or run a model (an op without a kernel, an arena too small...)."""
+
+
+# --- the model file: what TFLM reads, and what it never does ---------------------------
+
+_FOR_LITERT_ONLY = modelfile.CONVERTER_ENTRIES
+"""Metadata the converter writes for LiteRT ("min_runtime_version", "CONVERSION_METADATA"):
+TFLM never reads it. TFLM reads one metadata entry, "OfflineMemoryAllocation", which ``strip`` keeps."""
+
+
+def _without_buffers(model_t, unused: set) -> None:
+    """Delete the buffers in ``unused`` and renumber every reference to the others."""
+    kept = [i for i in range(len(model_t.buffers)) if i not in unused]
+    new_index = {old: new for new, old in enumerate(kept)}
+    model_t.buffers = [model_t.buffers[i] for i in kept]
+    for graph in model_t.subgraphs:
+        for tensor in graph.tensors:
+            tensor.buffer = new_index[tensor.buffer]
+    for entry in model_t.metadata or []:
+        entry.buffer = new_index[entry.buffer]
+
+
+def _parse_for_editing(model):
+    model_t = modelfile.parse(model)
+    if any(buffer.offset > 1 for buffer in model_t.buffers):
+        raise ModelInputError("This model keeps its buffers after the FlatBuffer (a model over 2 GB), "
+                              "far too big for a microcontroller; micro cannot re-pack it.")
+    return model_t
+
+
+def _drop_strings(model_t) -> None:
+    from ai_edge_litert.tools import flatbuffer_utils
+
+    flatbuffer_utils.strip_strings(model_t)  # description, subgraph and tensor names, signatures
+
+
+def _drop_converter_metadata(model_t) -> None:
+    entries = model_t.metadata or []
+    dropped = [e for e in entries if modelfile._name(e.name) in _FOR_LITERT_ONLY]
+    model_t.metadata = [e for e in entries if e not in dropped] or None
+    still_used = {t.buffer for g in model_t.subgraphs for t in g.tensors}
+    still_used |= {e.buffer for e in model_t.metadata or []}
+    _without_buffers(model_t, {e.buffer for e in dropped} - still_used - {0})
+
+
+def strip(model) -> bytes:
+    """A copy of the model without the parts TFLM never reads, so it takes less flash.
+
+    Removed:
+
+    - the model's description and the names of its subgraphs and tensors, and
+      the signatures (named entry points for LiteRT's signature runners; TFLM
+      finds inputs and outputs by index). LiteRT's own tool does exactly this:
+      ``ai_edge_litert.tools.flatbuffer_utils.strip_strings``;
+    - the converter's metadata entries "min_runtime_version" and
+      "CONVERSION_METADATA", and the buffers that held them.
+
+    Everything TFLM computes with stays byte for byte: operators, tensor shapes
+    and types, quantization parameters, weights and biases, and any other
+    metadata (such as labels, or TFLM's "OfflineMemoryAllocation" plan). So
+    the stripped model gives exactly the same outputs, in TFLM and in LiteRT
+    (``compare`` and 12_tflm_hello_world check it). What you lose is
+    convenience on the LiteRT side: no signature runner (``runtime.wrap``) and
+    empty tensor names.
+
+    Introduced in 12_tflm_hello_world.
+    """
+    model_t = _parse_for_editing(model)
+    _drop_strings(model_t)
+    _drop_converter_metadata(model_t)
+    return modelfile.pack(model_t)
+
+
+SIZE_PARTS = ("weights and biases", "quantization parameters", "names and description", "signatures",
+              "converter metadata", "FlatBuffer structure")
+"""The parts ``size_breakdown`` splits a model file into, in this order."""
+
+
+def _without_constants(model_t) -> None:
+    for index in {t.buffer for g in model_t.subgraphs for t in g.tensors}:
+        if index:
+            model_t.buffers[index].data = None
+
+
+def _without_quantization(model_t) -> None:
+    for graph in model_t.subgraphs:
+        for tensor in graph.tensors:
+            tensor.quantization = None
+
+
+def _without_names(model_t) -> None:
+    model_t.description = None
+    for graph in model_t.subgraphs:
+        graph.name = None
+        for tensor in graph.tensors:
+            tensor.name = None
+
+
+def _without_signatures(model_t) -> None:
+    model_t.signatureDefs = None
+
+
+def size_breakdown(model) -> dict[str, int]:
+    """Where the bytes of a ``.tflite`` file go: {part: bytes}, the parts of ``SIZE_PARTS``.
+
+    Each part is measured as how many bytes the file loses without it (the
+    model is re-packed without that part alone; those copies are for measuring,
+    not for running). "FlatBuffer structure" is the rest: the operators, the
+    tensors' shapes and types, the op codes, the tables and offsets that tie
+    them together, and alignment padding. The parts add up to the file size.
+
+    Introduced in 12_tflm_hello_world.
+    """
+    model_bytes = read_model_bytes(model)
+    removals = {"weights and biases": _without_constants, "quantization parameters": _without_quantization,
+                "names and description": _without_names, "signatures": _without_signatures,
+                "converter metadata": _drop_converter_metadata}
+    parts = {}
+    for part, remove in removals.items():
+        model_t = _parse_for_editing(model_bytes)
+        remove(model_t)
+        parts[part] = len(model_bytes) - len(modelfile.pack(model_t))
+    parts["FlatBuffer structure"] = len(model_bytes) - sum(parts.values())
+    return parts
 
 
 # --- running a model in TFLM --------------------------------------------------------
@@ -78,15 +208,24 @@ def run(model, x, *, arena_size: int | None = None, raw: bool = False) -> np.nda
     return result if raw else lite.dequantize_output(result)
 
 
+KERNELS = {
+    "reference": "reference kernels",
+    "builtin": "built-in kernels (no XNNPACK)",
+    "xnnpack": "XNNPACK",
+}
+"""The LiteRT kernels ``compare`` can hold TFLM against (see ``compare``)."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Agreement:
-    """How TFLM's outputs compare with LiteRT's reference kernels on the same inputs."""
+    """How TFLM's outputs compare with LiteRT's on the same (quantized) inputs."""
 
     samples: int
     outputs: int                # output values compared
     different: int              # how many of them differ at all
     max_difference: float       # largest difference, in the output's own units (int8 steps if quantized)
     max_float_difference: float  # the same after dequantization
+    kernels: str = "reference"  # which LiteRT kernels TFLM was compared with (a key of KERNELS)
 
     @property
     def identical(self) -> bool:
@@ -94,26 +233,107 @@ class Agreement:
 
     def __str__(self) -> str:
         verdict = "identical" if self.identical else f"{self.different:,} differ"
-        return (f"TFLM vs LiteRT reference kernels on {self.samples:,} samples: {self.outputs:,} outputs, "
-                f"{verdict} (max difference {self.max_difference:g}, {self.max_float_difference:.3g} after "
-                "dequantization)")
+        return (f"TFLM vs LiteRT {KERNELS.get(self.kernels, self.kernels)} on {self.samples:,} samples: "
+                f"{self.outputs:,} outputs, {verdict} (max difference {self.max_difference:g}, "
+                f"{self.max_float_difference:.3g} after dequantization)")
 
 
-def compare(model, x, *, arena_size: int | None = None) -> Agreement:
-    """Run ``x`` through TFLM and through LiteRT with reference kernels; count differing outputs.
+def compare(model, x, *, arena_size: int | None = None, kernels: str = "reference") -> Agreement:
+    """Run ``x`` through TFLM and through LiteRT; count the outputs that differ.
 
-    The reference kernels (``OpResolverType.BUILTIN_REF``) are plain C++ loops,
-    the same arithmetic TFLM's portable kernels do, so an int8 model should give
-    identical outputs; LiteRT's optimized kernels may round differently.
+    Both get the same inputs (float input is quantized once, with the model's
+    scale and zero point), one sample at a time. ``kernels`` picks LiteRT's side:
+
+    - ``"reference"`` (default): LiteRT's reference kernels (``OpResolverType.BUILTIN_REF``),
+      plain C++ loops, the same on every machine;
+    - ``"builtin"``: LiteRT's optimized built-in kernels without the XNNPACK delegate;
+    - ``"xnnpack"``: what ``runtime.load`` runs by default (XNNPACK where it can).
+
+    A float model gives identical outputs. An int8 model can differ by a step
+    here and there even against the reference kernels: every int8 op ends by
+    *requantizing* its int32 accumulator (multiply by a fixed-point multiplier,
+    shift right, round), and the ``ai_edge_litert`` reference kernels round once
+    (``TFLITE_SINGLE_ROUNDING``) while TFLM rounds twice, as gemmlowp does
+    (12_tflm_hello_world reproduces both, bit for bit, with NumPy). The optimized
+    kernels are free to compute differently again, and may differ by CPU.
     """
-    reference = LiteModel(model, reference_kernels=True)
-    prepared = reference._prepare(x)
-    expected = np.concatenate([reference._invoke(sample[np.newaxis])[0] for sample in prepared])
-    actual = run(reference.model_bytes, prepared, arena_size=arena_size, raw=True)
+    if kernels not in KERNELS:
+        raise ValueError(f"kernels must be one of {', '.join(map(repr, KERNELS))}; you gave {kernels!r}.")
+    options = {"reference": dict(reference_kernels=True), "builtin": dict(xnnpack=False),
+               "xnnpack": dict()}[kernels]
+    litert = LiteModel(model, **options)
+    prepared = litert._prepare(x)
+    expected = np.concatenate([litert._invoke(sample[np.newaxis])[0] for sample in prepared])
+    actual = run(litert.model_bytes, prepared, arena_size=arena_size, raw=True)
     difference = np.abs(actual.astype(np.float64) - expected.astype(np.float64))
-    float_difference = np.abs(reference.dequantize_output(actual) - reference.dequantize_output(expected))
+    float_difference = np.abs(litert.dequantize_output(actual) - litert.dequantize_output(expected))
     return Agreement(len(prepared), int(expected.size), int(np.count_nonzero(difference)),
-                     float(difference.max(initial=0)), float(np.max(float_difference, initial=0)))
+                     float(difference.max(initial=0)), float(np.max(float_difference, initial=0)), kernels)
+
+
+# --- integer arithmetic: how an int8 op rescales its result --------------------------------
+#
+# An int8 op sums products of int8 values in an int32 accumulator, then rescales
+# the sum to the output's scale: acc * (input_scale * weight_scale / output_scale).
+# Kernels do this in integers: the real multiplier becomes a 31-bit fixed-point
+# multiplier and a shift (``quantize_multiplier``), applied by ``requantize``.
+
+ROUNDINGS = ("double", "single")
+"""How ``requantize`` rounds: "double" as TFLM (and gemmlowp) do, "single" as LiteRT's reference kernels."""
+
+
+def quantize_multiplier(real_multiplier: float) -> tuple[int, int]:
+    """A positive real multiplier as (multiplier, shift): real = multiplier * 2**(shift - 31).
+
+    ``multiplier`` is a 31-bit integer between 2**30 and 2**31 - 1; this is
+    TFLite's and TFLM's ``QuantizeMultiplier``, computed in double precision.
+
+    Introduced in 12_tflm_hello_world.
+    """
+    real_multiplier = float(real_multiplier)
+    if real_multiplier < 0:
+        raise ValueError(f"The multiplier must be positive (a ratio of scales); you gave {real_multiplier}.")
+    if real_multiplier == 0:
+        return 0, 0
+    fraction, shift = math.frexp(real_multiplier)  # real = fraction * 2**shift, 0.5 <= fraction < 1
+    multiplier = math.floor(fraction * 2**31 + 0.5)  # C's round(): halves away from zero
+    if multiplier == 2**31:
+        multiplier, shift = multiplier // 2, shift + 1
+    if shift < -31:
+        return 0, 0
+    return int(multiplier), int(shift)
+
+
+def requantize(accumulator, multiplier, shift, rounding: str = "double") -> np.ndarray:
+    """``accumulator * multiplier * 2**(shift - 31)``, rounded to integers as a kernel does it.
+
+    - ``"double"`` (TFLM, gemmlowp): first keep the high 32 bits of the doubled
+      product, rounded (``SaturatingRoundingDoublingHighMul``), then divide by
+      ``2**-shift``, rounding again, halves away from zero (``RoundingDivideByPOT``).
+    - ``"single"`` (LiteRT built with ``TFLITE_SINGLE_ROUNDING``, as its
+      reference kernels are): one exact product, one rounding, halves up.
+
+    The two agree on most values and differ by 1 when the first rounding of
+    "double" pushes a value across a half. Works on NumPy arrays (int64 inside);
+    ``multiplier`` and ``shift`` may be per-channel arrays that broadcast.
+
+    Introduced in 12_tflm_hello_world.
+    """
+    if rounding not in ROUNDINGS:
+        raise ValueError(f"rounding must be 'double' (TFLM) or 'single' (LiteRT reference); you gave {rounding!r}.")
+    x = np.asarray(accumulator, dtype=np.int64)
+    m = np.asarray(multiplier, dtype=np.int64)
+    shift = np.asarray(shift, dtype=np.int64)
+    if rounding == "single":
+        total_shift = 31 - shift
+        return (x * m + (np.int64(1) << (total_shift - 1))) >> total_shift
+    left, right = np.maximum(shift, 0), np.maximum(-shift, 0)
+    product = (x << left) * m
+    nudged = product + np.where(product >= 0, 1 << 30, 1 - (1 << 30))
+    high = np.where(nudged >= 0, nudged >> 31, -((-nudged) >> 31))  # C division: towards zero
+    mask = (np.int64(1) << right) - 1
+    threshold = (mask >> 1) + (high < 0)
+    return (high >> right) + ((high & mask) > threshold)
 
 
 # --- memory: the tensor arena --------------------------------------------------------
@@ -148,8 +368,45 @@ def peak_activation_bytes(model) -> int:
     return int(peak)
 
 
-def recorded_arena_bytes(model, arena_size: int | None = None) -> int:
-    """Arena bytes TFLM's recording allocator reports after preparing and running the model once."""
+@dataclasses.dataclass(frozen=True)
+class ArenaReport:
+    """What TFLM's recording allocator says the arena holds once the model is prepared and has run.
+
+    ``head`` holds the activations, laid out by TFLM's memory planner so that
+    tensors that are never alive at the same time share bytes. ``tail`` holds
+    what lives as long as the interpreter: one small struct per tensor and per
+    op, the kernels' own data (multipliers and shifts), and the allocator's and
+    interpreter's objects. ``sections`` names the parts of the tail TFLM
+    records (the rest of the tail is those objects).
+
+    Introduced in 12_tflm_hello_world.
+    """
+
+    total: int
+    head: int
+    tail: int
+    sections: dict
+
+    def __str__(self) -> str:
+        lines = [f"TFLM records {self.total:,} B: head (activations) {self.head:,} B + tail "
+                 f"(kept for the interpreter's lifetime) {self.tail:,} B"]
+        lines += [f"  tail: {name:<45} {size:>6,} B" for name, size in self.sections.items()]
+        rest = self.tail - sum(self.sections.values())
+        lines.append(f"  tail: {'allocator and interpreter objects (the rest)':<45} {rest:>6,} B")
+        return "\n".join(lines)
+
+
+def arena_report(model, arena_size: int | None = None) -> ArenaReport:
+    """Prepare and run the model once in TFLM (on zeros) and parse its ``print_allocations`` report.
+
+    The total counts what stays allocated afterwards. While it prepares the
+    model, TFLM also borrows *temporary* space in the arena (a table of every
+    tensor's lifetime and the memory planner's working space) and gives it back
+    before the first inference, so the smallest arena that works
+    (``smallest_arena``) is larger than this total.
+
+    Introduced in 12_tflm_hello_world.
+    """
     model_bytes = read_model_bytes(model)
     interpreter = _interpreter(model_bytes, arena_size or default_arena(model_bytes))
     lite = LiteModel(model_bytes)
@@ -157,10 +414,20 @@ def recorded_arena_bytes(model, arena_size: int | None = None) -> int:
     interpreter.invoke()
     with captured_native_output(2) as report:  # TFLM prints its report on stderr
         interpreter.print_allocations()
-    found = re.search(r"Arena allocation total (\d+) bytes", report.getvalue())
-    if not found:
-        raise MicroError(f"TFLM printed no arena total; it said: {report.getvalue()[:200]!r}")
-    return int(found.group(1))
+    text = report.getvalue()
+    totals = {part: re.search(rf"Arena allocation {part} (\d+) bytes", text) for part in ("total", "head", "tail")}
+    if not all(totals.values()):
+        raise MicroError(f"TFLM printed no arena totals; it said: {text[:200]!r}")
+    sections = {name: int(used) for name, used in re.findall(r"'([^']+)' used (\d+) bytes", text) if int(used)}
+    return ArenaReport(*(int(totals[part].group(1)) for part in ("total", "head", "tail")), sections)
+
+
+def recorded_arena_bytes(model, arena_size: int | None = None) -> int:
+    """Arena bytes TFLM's recording allocator reports after preparing and running the model once.
+
+    This is what stays allocated, not the peak during preparation: see ``arena_report``.
+    """
+    return arena_report(model, arena_size).total
 
 
 _PROBE = textwrap.dedent("""
@@ -183,16 +450,28 @@ def _runs_with_arena(model_path: Path, arena_size: int) -> bool:
 
 @dataclasses.dataclass(frozen=True)
 class ArenaSearch:
-    """The smallest arena a model ran in, found by bisection, and what bounds it."""
+    """The smallest arena a model ran in, found by bisection, and what bounds it.
+
+    ``smallest`` is usually larger than ``recorded``: TFLM's recording allocator
+    reports what stays allocated after preparation, while the arena must also
+    hold the temporary tables TFLM builds while it prepares the model
+    (``preparation_bytes`` = the difference).
+    """
 
     smallest: int          # bytes: the model prepares and runs with this arena, not with 16 bytes less
     recorded: int          # what TFLM's recording allocator reports with a generous arena
     peak_activations: int  # lower bound from tensor lifetimes (no bookkeeping)
     tries: int
 
+    @property
+    def preparation_bytes(self) -> int:
+        """Arena bytes needed only while TFLM prepares the model (smallest minus recorded)."""
+        return self.smallest - self.recorded
+
     def __str__(self) -> str:
         return (f"smallest arena {self.smallest:,} B (found in {self.tries} tries); TFLM records "
-                f"{self.recorded:,} B; peak activations {self.peak_activations:,} B")
+                f"{self.recorded:,} B in use after preparation (+{self.preparation_bytes:,} B borrowed while "
+                f"preparing); peak activations {self.peak_activations:,} B")
 
 
 def smallest_arena(model) -> ArenaSearch:
@@ -203,21 +482,29 @@ def smallest_arena(model) -> ArenaSearch:
     bookkeeping is a little smaller, so the same arena is enough there.
     """
     model_bytes = read_model_bytes(model)
-    model_path = paths.build_dir("micro") / "arena_probe.tflite"
-    model_path.write_bytes(model_bytes)
     recorded = recorded_arena_bytes(model_bytes)
-    low, high = 0, -(-recorded // ARENA_ALIGNMENT) * ARENA_ALIGNMENT  # low fails (or is 0), high works
-    tries = 0
-    while not _runs_with_arena(model_path, high):  # the recorded size plus alignment should do
-        low, high, tries = high, high * 2, tries + 1
-    while high - low > ARENA_ALIGNMENT:
-        middle = (low + high) // 2 // ARENA_ALIGNMENT * ARENA_ALIGNMENT
-        tries += 1
-        if _runs_with_arena(model_path, middle):
-            high = middle
-        else:
-            low = middle
-    return ArenaSearch(high, recorded, peak_activation_bytes(model_bytes), tries + 1)
+    # The recorded total is still in use after preparation, so no smaller arena can work:
+    # bisect between it (fails, or is just enough) and a size that works.
+    low = max(-(-recorded // ARENA_ALIGNMENT) * ARENA_ALIGNMENT - ARENA_ALIGNMENT, 0)
+    step = max(recorded // 4 // ARENA_ALIGNMENT, 1) * ARENA_ALIGNMENT  # a first guess at the temporaries
+    high, tries = low + step, 0
+    with tempfile.TemporaryDirectory(dir=paths.build_dir("micro")) as folder:  # one file per search
+        model_path = Path(folder) / "arena_probe.tflite"
+        model_path.write_bytes(model_bytes)
+        while True:  # double the step until an arena works
+            tries += 1
+            if _runs_with_arena(model_path, high):
+                break
+            low, step = high, step * 2
+            high = low + step
+        while high - low > ARENA_ALIGNMENT:
+            middle = (low + high) // 2 // ARENA_ALIGNMENT * ARENA_ALIGNMENT
+            tries += 1
+            if _runs_with_arena(model_path, middle):
+                high = middle
+            else:
+                low = middle
+    return ArenaSearch(high, recorded, peak_activation_bytes(model_bytes), tries)
 
 
 # --- C++ export -------------------------------------------------------------------------
@@ -248,13 +535,26 @@ class CppExport:
 
     def __str__(self) -> str:
         listing = ", ".join(f.name for f in self.files)
-        return (f"{self.folder}: {listing} ({self.model_bytes:,}-byte model, {len(self.ops)} op types, "
+        try:  # inside the repository, show the path from its root
+            folder = self.folder.resolve().relative_to(paths.root())
+        except ValueError:
+            folder = self.folder
+        kinds = f"{len(self.ops)} op type{'s' if len(self.ops) != 1 else ''}"
+        return (f"{folder}: {listing} ({self.model_bytes:,}-byte model, {kinds}, "
                 f"kTensorArenaSize = {self.arena_size:,})")
 
 
 def _c_array(data: bytes, per_line: int = 12) -> str:
     rows = [", ".join(f"0x{b:02x}" for b in data[i:i + per_line]) for i in range(0, len(data), per_line)]
     return ",\n".join(f"    {row}" for row in rows)
+
+
+def with_headroom(arena_bytes: int, fraction: float = 0.1) -> int:
+    """An arena size with some headroom: ``arena_bytes`` plus ``fraction``, rounded up to 16 bytes.
+
+    Introduced in 12_tflm_hello_world.
+    """
+    return -(-int(arena_bytes * (1 + fraction)) // ARENA_ALIGNMENT) * ARENA_ALIGNMENT
 
 
 def export_cpp(model, name: str, *, arena_size: int | None = None, folder=None) -> CppExport:
@@ -265,13 +565,17 @@ def export_cpp(model, name: str, *, arena_size: int | None = None, folder=None) 
     - ``<name>_op_resolver.h``: a ``MicroMutableOpResolver<N>`` holding exactly
       the model's ops, and ``kTensorArenaSize``.
 
-    ``arena_size`` defaults to the smallest arena found by search plus 10% headroom.
+    ``arena_size`` defaults to the smallest arena found by search plus 10% headroom
+    (``with_headroom(smallest_arena(model).smallest)``).
     """
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
         raise ModelInputError(f"name must be a C identifier in lower case, such as 'hello_world'; got {name!r}.")
     model_bytes = read_model_bytes(model)
     if arena_size is None:
-        arena_size = -(-int(smallest_arena(model_bytes).smallest * 1.1) // ARENA_ALIGNMENT) * ARENA_ALIGNMENT
+        arena_size = with_headroom(smallest_arena(model_bytes).smallest)
+        arena_comment = "the smallest arena found by search on the host, plus 10% headroom"
+    else:
+        arena_comment = "chosen when the model was exported"
     ops = tuple(sorted(modelfile.op_counts(model_bytes)))
     folder = Path(folder) if folder else paths.build_dir("micro") / name
     folder.mkdir(parents=True, exist_ok=True)
@@ -293,7 +597,7 @@ def export_cpp(model, name: str, *, arena_size: int | None = None, folder=None) 
         f"// Generated by edgebook.micro.export_cpp: exactly the ops of the {name} model.\n"
         f"#ifndef {guard}\n#define {guard}\n\n"
         '#include "tensorflow/lite/micro/micro_mutable_op_resolver.h"\n\n'
-        f"// Bytes for the tensor arena: found by search on the host, plus 10% headroom.\n"
+        f"// Bytes for the tensor arena: {arena_comment}.\n"
         f"constexpr int k{_camel(name)}TensorArenaSize = {arena_size};\n\n"
         f"using {_camel(name)}OpResolver = tflite::MicroMutableOpResolver<{len(ops)}>;\n\n"
         f"inline TfLiteStatus Register{_camel(name)}Ops({_camel(name)}OpResolver& resolver) {{\n"
@@ -313,7 +617,7 @@ def read_back(export: CppExport) -> bytes:
 
 
 def compile_check(export: CppExport) -> str:
-    """Compile the generated model data with ``g++ -c`` and return the compiler's command line.
+    """Compile the generated model data with ``g++ -c`` and return the command line (run in ``export.folder``).
 
     The op resolver header needs TFLM's own headers, which come with the TFLM
     source tree or the Arduino library; the data files need nothing but a compiler.
@@ -322,8 +626,9 @@ def compile_check(export: CppExport) -> str:
     if compiler is None:
         raise MicroError("g++ is not installed here: install it (Debian: apt-get install g++) to compile the export.")
     source = export.folder / f"{export.name}_model_data.cc"
-    command = [compiler, "-std=c++17", "-Wall", "-Werror", "-c", str(source), "-o", str(source.with_suffix(".o"))]
-    result = subprocess.run(command, capture_output=True, text=True)
+    # Run in the export's folder, so the command line reads as you would type it there.
+    command = ["g++", "-std=c++17", "-Wall", "-Werror", "-c", source.name, "-o", source.with_suffix(".o").name]
+    result = subprocess.run([compiler, *command[1:]], capture_output=True, text=True, cwd=export.folder)
     if result.returncode != 0:
         raise MicroError(f"g++ could not compile {source.name}:\n{result.stderr[:2000]}")
     return " ".join(command)
@@ -405,7 +710,13 @@ class Estimate:
     def __str__(self) -> str:
         b = self.board
         return (f"ESTIMATE for {b.name}: {self.macs:,} MACs / ({b.macs_per_cycle} MACs/cycle x {b.clock_mhz:g} MHz)"
-                f" = {self.latency_ms:.2f} ms, x {b.active_mw:g} mW = {self.energy_mj:.3f} mJ per inference")
+                f" = {_with_unit(self.latency_ms, 'ms', 'µs')}, x {b.active_mw:g} mW = "
+                f"{_with_unit(self.energy_mj, 'mJ', 'µJ')} per inference")
+
+
+def _with_unit(value: float, unit: str, micro_unit: str) -> str:
+    """3 significant digits, in the micro- unit when the value is below 1 (0.009 ms -> 9 µs)."""
+    return f"{value:.3g} {unit}" if value >= 1 else f"{value * 1000:.3g} {micro_unit}"
 
 
 def estimate(model, board_name: str) -> Estimate:
