@@ -101,8 +101,23 @@ def test_verify_all_reports_problems_instead_of_raising(datasets_copy):
     assert report["digits"].startswith("ok")
 
 
+def test_verify_all_checks_committed_files_without_loading_them(monkeypatch):
+    def no_loading(name, **options):
+        raise AssertionError(f"verify_all loaded {name}")
+    monkeypatch.setattr(data, "read_verified_npz", no_loading)
+    report = {name: status for name, status in data.verify_all().items() if name != "digits"}
+    assert set(report) >= {"activity", "keywords", "person_weights", "gestures", "person", "sine"}
+    assert all(status.startswith("ok") for status in report.values()), report
+    assert "SHA-256 matches" in report["keywords"] and "generated" in report["person"]
+
+
+def test_weights_file_is_not_a_dataset():
+    with pytest.raises(DataError, match="not a dataset"):
+        data.load("person_weights")
+
+
 def test_unknown_dataset_lists_the_known_ones():
-    with pytest.raises(DataError, match="activity, digits, sine"):
+    with pytest.raises(DataError, match="activity, digits"):
         data.load("mnist")
 
 

@@ -21,6 +21,9 @@ that introduces it):
 - ``edgebook.weights``   per-layer weight statistics: sparsity, distinct values
 - ``edgebook.architectures`` ImageNet models by name, fast conversion, MACs, published figures
 - ``edgebook.micro``     TFLM on the host: run, compare, arena search, C++ export, boards
+- ``edgebook.audio``     log-mel features, spoken-word data, streams, smoothing and detection (lesson 13)
+- ``edgebook.scenes``    seeded 96x96 person scenes, frame streams, hysteresis (lesson 15)
+- ``edgebook.gestures``  seeded magic-wand accelerometer gestures, augmentation, viewer plots (lesson 14)
 - ``edgebook.exercises`` exercise checks and hints
 - ``edgebook.workbook``  builds notebooks/ from solutions/
 """
@@ -41,7 +44,7 @@ __version__ = "0.1.0"
 _SUBMODULES = (
     "context", "data", "synth", "convert", "runtime", "compat", "modelfile", "measure", "benchmark",
     "models", "plots", "weights", "architectures", "pruning", "clustering", "qat", "micro", "exercises",
-    "workbook", "paths", "errors", "checks",
+    "workbook", "paths", "errors", "checks", "scenes", "gestures", "audio",
 )
 
 

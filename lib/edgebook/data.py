@@ -64,6 +64,7 @@ class DatasetSpec:
     file: str | None = None          # under datasets/, when the data is committed
     sha256: str | None = None
     regenerate: str | None = None    # the command that rewrites the file
+    generated: bool = False          # made by seeded code at load time: nothing on disk to check
 
 
 # --- reading and writing committed files ------------------------------------
@@ -94,20 +95,7 @@ def write_npz(path: Path, **arrays: np.ndarray) -> str:
 
 def read_verified_npz(spec: DatasetSpec) -> dict[str, np.ndarray]:
     """Read a committed dataset file after checking that it is the one the course expects."""
-    path = paths.datasets_dir() / spec.file
-    if not path.is_file():
-        raise DataError(
-            f"Dataset {spec.name!r} needs the file {path}, which is missing. "
-            f"It is part of the course repository: restore it with "
-            f"`git checkout -- datasets/{spec.file}`, or regenerate it with `{spec.regenerate}`."
-        )
-    actual = sha256_of(path)
-    if actual != spec.sha256:
-        raise DataError(
-            f"Dataset file {path} is corrupt or out of date: its SHA-256 is {actual[:16]}..., "
-            f"the course expects {spec.sha256[:16]}.... Restore it with "
-            f"`git checkout -- datasets/{spec.file}`, or regenerate it with `{spec.regenerate}`."
-        )
+    path = verify_file(spec)
     with np.load(path, allow_pickle=False) as npz:
         return {key: npz[key] for key in npz.files}
 
@@ -137,6 +125,24 @@ def _sine(n: int = 1000):
     return synth.sine_samples(n=n)
 
 
+def _keywords(copies: int = 8):
+    from edgebook import audio  # imported here: audio reads its file through this module
+
+    return audio.keyword_clips(copies=copies)
+
+
+def _person(rooms: int = 200, per_room: int = 20):
+    from edgebook import scenes  # imported here: only lesson 15 needs the scene generator
+
+    return scenes.person_scenes(rooms=rooms, per_room=per_room)
+
+
+def _gestures(people: int = 50, repetitions: int = 10):
+    from edgebook import gestures  # imported here: only lesson 14 needs the gesture generator
+
+    return gestures.make(people=people, repetitions=repetitions)
+
+
 REGISTRY: dict[str, DatasetSpec] = {
     spec.name: spec for spec in (
         DatasetSpec(
@@ -158,13 +164,61 @@ REGISTRY: dict[str, DatasetSpec] = {
             regenerate="python datasets/make_activity.py",
         ),
         DatasetSpec(
+            name="keywords",
+            description=("1-second spoken words, int16 at 16 kHz (synthetic eSpeak NG voices, augmented "
+                         "with shift, gain, reverb and noise; split by voice)"),
+            source=("clean words said by 112 eSpeak NG voices, committed as datasets/keywords.npz; "
+                    "edgebook.audio.keyword_clips augments them at load time (seeded)"),
+            make=_keywords,
+            class_names=("silence", "unknown", "yes", "no"),
+            file="keywords.npz",
+            sha256="aea5b5165072245408215dbb2008452626f6be557542258394225bf6034251c4",
+            regenerate="python datasets/make_keywords.py",
+        ),
+        DatasetSpec(
+            name="person",
+            description=("96x96 grey scenes of rooms with clutter and person-like things, half of them "
+                         "with a person (synthetic, seeded; split by room)"),
+            source="made by edgebook.scenes.person_scenes (seeded) at load time, vectorized NumPy (about 2 s)",
+            make=_person,
+            generated=True,
+            class_names=("no person", "person"),
+        ),
+        DatasetSpec(
+            name="gestures",
+            description=("magic-wand accelerometer windows, 128 samples at 25 Hz, axes x, y, z in g, "
+                         "by 50 people (synthetic, seeded; split by person)"),
+            source=("made by edgebook.gestures.make (seeded) at load time: pen paths -> acceleration, "
+                    "wand orientation, gravity, sensor errors (about 1 s)"),
+            make=_gestures,
+            generated=True,
+            class_names=("wing", "ring", "slope", "negative"),
+        ),
+        DatasetSpec(
             name="sine",
             description="noisy samples of y = sin(x) for x in [0, 2*pi), for regression",
             source="made by edgebook.synth.sine_samples (seeded) at load time",
             make=_sine,
+            generated=True,
         ),
     )
 }
+
+
+PRETRAINED: dict[str, DatasetSpec] = {
+    spec.name: spec for spec in (
+        DatasetSpec(
+            name="person_weights",
+            description="pretrained weights of lesson 15's person detector",
+            source="trained by datasets/make_person_weights.py on rooms the lesson never tests on",
+            make=None,
+            file="person_weights.npz",
+            sha256="5f43da3948702a2cc5c412d4c14c4175350aa928fb41719ba36fe3ed4555d270",
+            regenerate="python datasets/make_person_weights.py",
+        ),
+    )
+}
+"""Committed files that are not datasets (pretrained weights), checked like them."""
 
 
 def names() -> list[str]:
@@ -172,6 +226,9 @@ def names() -> list[str]:
 
 
 def spec(name: str) -> DatasetSpec:
+    """The registry entry of a dataset (or of a committed file such as pretrained weights)."""
+    if name in PRETRAINED:
+        return PRETRAINED[name]
     if name not in REGISTRY:
         raise DataError(f"There is no dataset called {name!r}. The course has: {', '.join(names())}.")
     return REGISTRY[name]
@@ -222,6 +279,9 @@ def load(name: str, **options) -> Dataset:
     people never shared between train, validation and test).
     """
     entry = spec(name)
+    if entry.make is None:
+        raise DataError(f"{name!r} is not a dataset but a committed file ({entry.description}); "
+                        f"the course has these datasets: {', '.join(names())}.")
     try:
         made = entry.make(**options)
     except TypeError as error:
@@ -234,13 +294,43 @@ def load(name: str, **options) -> Dataset:
     return Dataset(name, *parts, class_names=entry.class_names, description=entry.description)
 
 
+def verify_file(entry: DatasetSpec) -> Path:
+    """Check that a committed file is present and is the one the course expects (its SHA-256)."""
+    path = paths.datasets_dir() / entry.file
+    if not path.is_file():
+        raise DataError(
+            f"Dataset {entry.name!r} needs the file {path}, which is missing. "
+            f"It is part of the course repository: restore it with "
+            f"`git checkout -- datasets/{entry.file}`, or regenerate it with `{entry.regenerate}`."
+        )
+    actual = sha256_of(path)
+    if actual != entry.sha256:
+        raise DataError(
+            f"Dataset file {path} is corrupt or out of date: its SHA-256 is {actual[:16]}..., "
+            f"the course expects {entry.sha256[:16]}.... Restore it with "
+            f"`git checkout -- datasets/{entry.file}`, or regenerate it with `{entry.regenerate}`."
+        )
+    return path
+
+
 def verify_all() -> dict[str, str]:
-    """Check that every dataset loads; returns name -> "ok" or what is wrong (for lesson 00)."""
+    """Check every dataset and committed file; returns name -> "ok ..." or "PROBLEM: ..." (lesson 00).
+
+    Committed files are checked by their SHA-256 without being loaded (the
+    keyword clips alone would take seconds and hundreds of MB), generated
+    datasets need no check, and the rest are loaded.
+    """
     report = {}
-    for name in names():
+    for entry in [*REGISTRY.values(), *PRETRAINED.values()]:
         try:
-            ds = load(name)
-            report[name] = f"ok ({len(ds.x_train) + len(ds.x_val) + len(ds.x_test)} samples)"
+            if entry.file:
+                size = verify_file(entry).stat().st_size
+                report[entry.name] = f"ok (file of {size:,} B, SHA-256 matches)"
+            elif entry.generated:
+                report[entry.name] = "ok (generated by seeded code when loaded)"
+            else:
+                ds = load(entry.name)
+                report[entry.name] = f"ok ({len(ds.x_train) + len(ds.x_val) + len(ds.x_test)} samples)"
         except DataError as error:
-            report[name] = f"PROBLEM: {error}"
-    return report
+            report[entry.name] = f"PROBLEM: {error}"
+    return dict(sorted(report.items()))
