@@ -240,3 +240,60 @@ def test_estimate_uses_micro_units_for_tiny_models(shipped_sine):
 
     text = str(micro.estimate(shipped_sine, "arduino_nano_33_ble_sense"))
     assert "9 µs" in text and "µJ" in text
+
+
+@pytest.mark.parametrize("kernel_value, aborts", [(3e-7, True), (1e-3, False)])
+def test_a_softmax_scale_that_would_abort_tflm_is_refused(ctx, kernel_value, aborts):
+    """TFLM kills the process (SIGABRT) for a softmax input scale of 2**-26 or less: refuse it first."""
+    import tensorflow as tf
+
+    from edgebook import convert, micro
+
+    model = tf.keras.Sequential([tf.keras.Input(shape=(4,)),
+                                 tf.keras.layers.Dense(3, kernel_initializer=tf.keras.initializers.Constant(kernel_value)),
+                                 tf.keras.layers.Softmax()])
+    calibration = np.random.default_rng(0).normal(size=(32, 4)).astype(np.float32)
+    int8 = convert.to_tflite(model, "int8", representative_data=calibration)
+    if aborts:
+        with pytest.raises(micro.MicroError, match="is the model trained"):
+            micro.run(int8, calibration[:2])
+    else:
+        np.testing.assert_allclose(micro.run(int8, calibration[:2]).sum(axis=1), 1.0, atol=0.02)
+
+
+def test_energy_per_hour_two_states():
+    from edgebook import micro
+
+    nano = micro.board("arduino_nano_33_ble_sense")
+    idle = micro.energy_per_hour("arduino_nano_33_ble_sense", 0)
+    assert idle.busy_share == 0 and idle.joules_per_hour == pytest.approx(3.6 * nano.idle_mw)
+    half = micro.energy_per_hour("arduino_nano_33_ble_sense", 0.5 * nano.macs_per_cycle * nano.clock_mhz * 1e6)
+    assert half.busy_share == pytest.approx(0.5)
+    assert half.average_mw == pytest.approx((nano.active_mw + nano.idle_mw) / 2)
+    assert half.battery_hours() == pytest.approx(225 * 3 * 3.6 / half.joules_per_hour)
+    assert "ESTIMATE" in str(half)
+    with pytest.raises(micro.MicroError, match="cannot keep up"):
+        micro.energy_per_hour("arduino_nano_33_ble_sense", 1e9)
+
+
+def test_deploy_writes_a_buildable_folder(shipped_sine, tmp_path):
+    from edgebook import micro
+
+    deployment = micro.deploy(shipped_sine, "sine", "esp32_s3", arena_size=4096, folder=tmp_path / "sine")
+    names = sorted(path.name for path in tmp_path.joinpath("sine").iterdir())
+    assert {"sine.ino", "platformio.ini", "README.md", "sine_model_data.cc", "sine_model_data.h",
+            "sine_op_resolver.h", "sine_model_data.o"} <= set(names)
+    assert micro.read_back(deployment.export) == shipped_sine
+    sketch = (tmp_path / "sine" / "sine.ino").read_text()
+    assert "kSineTensorArenaSize" in sketch and "RegisterSineOps(resolver)" in sketch
+    ini = (tmp_path / "sine" / "platformio.ini").read_text()
+    assert "board = esp32-s3-devkitc-1" in ini and "src_dir = ." in ini
+    readme = (tmp_path / "sine" / "README.md").read_text()
+    assert "4,096" in readme and "Not tested here" in readme and "fits" in readme
+
+
+def test_deploy_refuses_a_model_that_does_not_fit(shipped_sine, tmp_path):
+    from edgebook import micro
+
+    with pytest.raises(micro.MicroError, match="does not fit"):
+        micro.deploy(shipped_sine, "sine", "raspberry_pi_pico", arena_size=10 * 1024 * 1024, folder=tmp_path)

@@ -170,8 +170,42 @@ def size_breakdown(model) -> dict[str, int]:
 
 # --- running a model in TFLM --------------------------------------------------------
 
+SOFTMAX_SMALLEST_INPUT_SCALE = 2.0 ** -26
+"""TFLM's int8 softmax needs beta * input scale * 2**26 > 1; below it, TFLM aborts the whole process.
+
+(``PreprocessSoftmaxScaling`` then calls ``QuantizeMultiplierGreaterThanOne``
+with a multiplier of 1 or less, and its ``TFLITE_CHECK`` kills Python, and
+with it a notebook's kernel.) An untrained or badly calibrated model whose
+logits span less than about 4e-6 gets such a scale.
+"""
+
+
+def _check_softmax_scales(model_bytes: bytes) -> None:
+    """Refuse, with a MicroError, a model that would make TFLM abort in its softmax."""
+    from edgebook.modelfile import op_name, parse
+
+    model_t = parse(model_bytes)
+    for graph in model_t.subgraphs:
+        for op in graph.operators:
+            if op_name(model_t, op.opcodeIndex) != "SOFTMAX":
+                continue
+            quantization = graph.tensors[op.inputs[0]].quantization
+            if quantization is None or quantization.scale is None or len(quantization.scale) == 0:
+                continue  # a float softmax has no multiplier to compute
+            beta = getattr(op.builtinOptions, "beta", 1.0) or 1.0
+            scale = float(quantization.scale[0])
+            if beta * scale <= SOFTMAX_SMALLEST_INPUT_SCALE:
+                raise MicroError(
+                    f"This model's SOFTMAX input has the scale {scale:.3g}, below the {SOFTMAX_SMALLEST_INPUT_SCALE:.3g} "
+                    "that TFLM's int8 softmax can handle (it would abort Python, and your notebook's kernel). "
+                    "The logits it saw during calibration hardly vary: is the model trained? Train it, or "
+                    "calibrate with representative_data that looks like the real input, and convert again.")
+
+
 def _interpreter(model_bytes: bytes, arena_size: int):
     from tflite_micro.python.tflite_micro import runtime as tflm
+
+    _check_softmax_scales(model_bytes)
 
     with captured_native_output(2) as said:  # TFLM explains failures on stderr
         try:
@@ -647,19 +681,22 @@ class Board:
     ram_bytes: int
     active_mw: float       # typical power while computing
     macs_per_cycle: float  # int8 MACs per clock cycle sustained in conv kernels (an assumption)
+    idle_mw: float = 1.0   # power while waiting for the next audio frame: CPU asleep, microphone on
 
 
 BOARDS = {
     "arduino_nano_33_ble_sense": Board("Arduino Nano 33 BLE Sense", "nRF52840, Cortex-M4F", 64, 1024 * 1024,
-                                       256 * 1024, 20.0, 0.5),
+                                       256 * 1024, 20.0, 0.5, idle_mw=1.0),
     "esp32_s3": Board("ESP32-S3-DevKitC-1 (N8R8)", "ESP32-S3, Xtensa LX7 with vector extensions", 240,
-                      8 * 1024 * 1024, 512 * 1024, 150.0, 1.0),
+                      8 * 1024 * 1024, 512 * 1024, 150.0, 1.0, idle_mw=5.0),
     "raspberry_pi_pico": Board("Raspberry Pi Pico", "RP2040, Cortex-M0+", 133, 2 * 1024 * 1024, 264 * 1024,
-                               25.0, 0.1),
+                               25.0, 0.1, idle_mw=4.0),
 }
 """Flash and RAM from the makers' datasheets. ``active_mw`` and ``macs_per_cycle`` are rough
 assumptions for an estimate, not measurements: CMSIS-NN on a Cortex-M4 sustains about
-0.5 int8 MACs per cycle in convolutions, a Cortex-M0+ (no SIMD) much less."""
+0.5 int8 MACs per cycle in convolutions, a Cortex-M0+ (no SIMD) much less. ``idle_mw`` is the
+power between bursts of work with the microphone still sampling (the chip in its lightest sleep
+plus a PDM or I2S microphone, about 1 mW on the nRF52840, more on the others): also an assumption."""
 
 
 def board(name: str) -> Board:
@@ -726,3 +763,211 @@ def estimate(model, board_name: str) -> Estimate:
     total = modelfile.macs(model)
     latency_s = total / (b.macs_per_cycle * b.clock_mhz * 1e6)
     return Estimate(b, total, latency_s * 1e3, latency_s * b.active_mw)
+
+
+@dataclasses.dataclass(frozen=True)
+class EnergyEstimate:
+    """Energy of an always-listening device for one hour, ESTIMATED with a two-state power model."""
+
+    board: Board
+    macs_per_second: float
+    busy_share: float  # share of the time the CPU computes (the rest it waits, at idle power)
+    joules_per_hour: float
+
+    @property
+    def average_mw(self) -> float:
+        return self.joules_per_hour / 3.6
+
+    def battery_hours(self, milliamp_hours: float = 225.0, volts: float = 3.0) -> float:
+        """How long a battery lasts (default: a CR2032 coin cell, 225 mAh at 3 V), ignoring everything else."""
+        return milliamp_hours * volts * 3.6 / self.joules_per_hour
+
+    def __str__(self) -> str:
+        return (f"ESTIMATE for {self.board.name}: {self.macs_per_second / 1e6:.3g} M MACs/s keep the CPU busy "
+                f"{self.busy_share:.1%} of the time; {self.joules_per_hour:.3g} J per hour "
+                f"(average {self.average_mw:.3g} mW)")
+
+
+def energy_per_hour(board_name: str, macs_per_second: float) -> EnergyEstimate:
+    """Energy per hour of a device that does ``macs_per_second`` of work, every second, all hour.
+
+    The power model (an estimate, with the board's assumed numbers): the CPU
+    computes at ``active_mw`` for ``macs / (macs_per_cycle x clock)`` seconds
+    and waits at ``idle_mw`` the rest of the time. Memory traffic, the radio
+    and the sensor's own processing are left out.
+
+    Introduced in 16_cascades_and_deployment.
+    """
+    b = board(board_name)
+    busy = macs_per_second / (b.macs_per_cycle * b.clock_mhz * 1e6)
+    if busy > 1:
+        raise MicroError(f"{macs_per_second:,.0f} MACs per second need {busy:.1f}x what {b.name} can do "
+                         f"({b.macs_per_cycle} MACs/cycle x {b.clock_mhz:g} MHz): it cannot keep up in real time.")
+    joules = 3600 * (busy * b.active_mw + (1 - busy) * b.idle_mw) / 1000
+    return EnergyEstimate(b, float(macs_per_second), float(busy), float(joules))
+
+
+# --- a deployable folder: the C++ export, an Arduino sketch, PlatformIO settings, a README ----------
+
+PLATFORMIO_BOARDS = {
+    "arduino_nano_33_ble_sense": ("nordicnrf52", "nano33ble"),
+    "esp32_s3": ("espressif32", "esp32-s3-devkitc-1"),
+    "raspberry_pi_pico": ("raspberrypi", "pico"),
+}
+"""PlatformIO's platform and board ids for the course's boards."""
+
+TFLM_ARDUINO_LIBRARY = "https://github.com/tensorflow/tflite-micro-arduino-examples"
+
+
+@dataclasses.dataclass(frozen=True)
+class Deployment:
+    """A folder that is an Arduino sketch and a PlatformIO project at once."""
+
+    export: CppExport
+    board: Board
+    files: tuple[Path, ...]
+
+    @property
+    def folder(self) -> Path:
+        return self.export.folder
+
+    def __str__(self) -> str:
+        return f"{self.export}\n  + {', '.join(f.name for f in self.files)} for {self.board.name}"
+
+
+def _sketch(name: str, export: CppExport) -> str:
+    camel = _camel(name)
+    return f"""// Generated by edgebook.micro.deploy: runs the {name} model once a second and prints its outputs.
+// The model is read from flash in place; only the tensor arena below lives in RAM.
+#include <TensorFlowLite.h>
+
+#include "tensorflow/lite/micro/micro_interpreter.h"
+#include "tensorflow/lite/schema/schema_generated.h"
+
+#include "{name}_model_data.h"
+#include "{name}_op_resolver.h"
+
+namespace {{
+alignas(16) uint8_t tensor_arena[k{camel}TensorArenaSize];
+tflite::MicroInterpreter* interpreter = nullptr;
+
+void stop(const char* why) {{
+  Serial.println(why);
+  while (true) {{}}
+}}
+}}  // namespace
+
+void setup() {{
+  Serial.begin(115200);
+  while (!Serial && millis() < 3000) {{}}  // wait a little for the serial monitor
+
+  const tflite::Model* model = tflite::GetModel(g_{name}_model_data);
+  if (model->version() != TFLITE_SCHEMA_VERSION) stop("The model's schema version does not match this TFLM.");
+
+  static {camel}OpResolver resolver;
+  if (Register{camel}Ops(resolver) != kTfLiteOk) stop("Could not register the model's ops.");
+
+  static tflite::MicroInterpreter static_interpreter(model, resolver, tensor_arena, k{camel}TensorArenaSize);
+  interpreter = &static_interpreter;
+  if (interpreter->AllocateTensors() != kTfLiteOk) {{
+    stop("AllocateTensors failed: the arena is too small. Raise k{camel}TensorArenaSize.");
+  }}
+  Serial.print("{name}: arena used ");
+  Serial.print(interpreter->arena_used_bytes());
+  Serial.print(" of ");
+  Serial.println(k{camel}TensorArenaSize);
+}}
+
+void loop() {{
+  TfLiteTensor* input = interpreter->input(0);
+  // Replace this with your sensor's data, quantized the way the model expects:
+  // q = round(x / input->params.scale) + input->params.zero_point, clamped to -128..127.
+  for (size_t i = 0; i < input->bytes; ++i) input->data.int8[i] = input->params.zero_point;
+
+  const unsigned long start = micros();
+  if (interpreter->Invoke() != kTfLiteOk) stop("Invoke failed.");
+  const unsigned long elapsed = micros() - start;
+
+  TfLiteTensor* output = interpreter->output(0);
+  Serial.print("outputs:");
+  for (size_t i = 0; i < output->bytes; ++i) {{
+    Serial.print(' ');
+    Serial.print((output->data.int8[i] - output->params.zero_point) * output->params.scale, 4);
+  }}
+  Serial.print("  (");
+  Serial.print(elapsed);
+  Serial.println(" us)");
+  delay(1000);
+}}
+"""
+
+
+def _readme(name: str, export: CppExport, fit: Fit, platform: tuple[str, str]) -> str:
+    camel, b = _camel(name), fit.board
+    return f"""# {name}: a TFLM sketch for {b.name}
+
+Generated by `edgebook.micro.deploy` (lesson 16 of the Edge ML Workbook).
+
+| file | what it is |
+|---|---|
+| `{name}_model_data.cc` / `.h` | the model, {export.model_bytes:,} bytes, as a 16-byte aligned array read from flash |
+| `{name}_op_resolver.h` | `{camel}OpResolver` with exactly the model's {len(export.ops)} op types ({", ".join(export.ops)}) and `k{camel}TensorArenaSize = {export.arena_size:,}` |
+| `{name}.ino` | a sketch that loads the model, allocates the arena, and runs it once a second on a placeholder input |
+| `platformio.ini` | the same folder as a PlatformIO project |
+
+{fit}.
+
+## Arduino IDE
+
+1. Install the board package for {b.name} (Tools > Board > Boards Manager).
+2. Install TFLM for Arduino: download {TFLM_ARDUINO_LIBRARY} as a ZIP and add it with
+   Sketch > Include Library > Add .ZIP Library.
+3. Open `{name}.ino` (the folder's name must stay `{name}`), upload, and open the serial monitor at 115200 baud.
+   It prints the arena TFLM really used, the outputs, and the time of one inference.
+
+## PlatformIO
+
+    pio run -t upload && pio device monitor -b 115200
+
+`platformio.ini` sets `src_dir = .`, the board `{platform[1]}` on the platform `{platform[0]}`, and TFLM's
+Arduino library as a dependency (downloaded by PlatformIO on the first build).
+
+## What was tested, and what was not
+
+- Tested by the course: the model data files compile with `g++ -std=c++17 -Wall -Werror -c`, and the bytes
+  in the array parse back identical to the `.tflite` file; the model runs in the TFLM interpreter on the
+  host with this arena.
+- Not tested here: the sketch itself, which needs TFLM's headers and the board's toolchain. If
+  `AllocateTensors` fails on the board, raise `k{camel}TensorArenaSize` (the board's kernels, such as
+  CMSIS-NN, can need a little more scratch memory than the host's reference kernels).
+- Replace the placeholder input in `loop()` with your sensor's data, pre-processed exactly as in training.
+"""
+
+
+def deploy(model, name: str, board_name: str = "arduino_nano_33_ble_sense", *, arena_size: int | None = None,
+           folder=None) -> Deployment:
+    """Write a folder that builds for a board: ``export_cpp``'s files, ``<name>.ino``, ``platformio.ini``
+    and a ``README.md`` that says how to build it and what was tested.
+
+    The data files are compiled here (``compile_check``); the sketch needs TFLM
+    and the board's toolchain, which the README explains.
+
+    Introduced in 16_cascades_and_deployment.
+    """
+    b = board(board_name)
+    platform = PLATFORMIO_BOARDS[board_name]
+    folder = Path(folder) if folder else paths.build_dir("deploy") / name
+    export = export_cpp(model, name, arena_size=arena_size, folder=folder)
+    fit = fits(model, board_name, export.arena_size)
+    if not fit.fits:
+        raise MicroError(f"{name} does not fit {b.name}: {fit}. Pick a larger board or a smaller model.")
+    sketch = folder / f"{name}.ino"
+    sketch.write_text(_sketch(name, export))
+    ini = folder / "platformio.ini"
+    ini.write_text(f"; Generated by edgebook.micro.deploy.\n[platformio]\nsrc_dir = .\n\n[env:{platform[1]}]\n"
+                   f"platform = {platform[0]}\nboard = {platform[1]}\nframework = arduino\n"
+                   f"monitor_speed = 115200\nlib_deps = {TFLM_ARDUINO_LIBRARY}\n")
+    readme = folder / "README.md"
+    readme.write_text(_readme(name, export, fit, platform))
+    compile_check(export)
+    return Deployment(export, b, (sketch, ini, readme))
