@@ -216,3 +216,57 @@ def test_the_wrong_keyword_is_a_false_accept_and_a_miss():
     scores = _scores(TIMES, [("no", 1.5, 2.0, 0.9)])
     errors = audio.stream_errors(scores, TIMES, (audio.Event(1.0, 1.4, "yes"),), 0.5)
     assert (errors.false_accepts, errors.misses) == (1, 1)
+
+
+# --- the cascade's first stage (lesson 16) ----------------------------------------------------------
+
+def test_frame_energy_matches_the_log_mel_frames():
+    tone = (0.5 * np.sin(2 * np.pi * 440 * np.arange(audio.CLIP_SAMPLES) / audio.SAMPLE_RATE)).astype(np.float32)
+    energy = audio.frame_energy_db(tone)
+    assert len(energy) == audio.frame_count(audio.CLIP_SAMPLES)
+    np.testing.assert_allclose(energy, 10 * np.log10(0.125), atol=0.1)  # a sine of amplitude a has power a^2 / 2
+
+
+def test_noise_floor_falls_at_once_and_climbs_slowly():
+    energy = np.array([-40.0] * 10 + [-10.0] * 25 + [-40.0] * 5)
+    floor = audio.noise_floor_db(energy, rise_db_per_s=3.0)
+    assert floor[9] == -40.0
+    assert floor[34] == pytest.approx(-40.0 + 25 * 3.0 * audio.HOP_SAMPLES / audio.SAMPLE_RATE)
+    assert floor[35] == -40.0
+
+
+def test_stay_awake_and_windows():
+    loud = np.zeros(100, bool)
+    loud[[10, 60]] = True
+    awake = audio.stay_awake(loud, 5)
+    assert np.flatnonzero(awake).tolist() == [10, 11, 12, 13, 14, 60, 61, 62, 63, 64]
+    with pytest.raises(ValueError, match="at least 1"):
+        audio.stay_awake(loud, 0)
+    windows = audio.window_is_awake(awake, frames=10, step=5)
+    assert len(windows) == len(range(0, 100 - 10 + 1, 5))
+    assert windows.tolist()[:3] == [False, True, False]  # windows end at frames 9, 14, 19
+
+
+def test_cascade_posteriors_sleep_as_silence():
+    awake = np.array([True, False, True])
+    posteriors = np.full((3, 4), 0.25)
+    result = audio.cascade_posteriors(posteriors, awake)
+    assert result[1].tolist() == [1.0, 0.0, 0.0, 0.0]
+    np.testing.assert_array_equal(result[[0, 2]], posteriors[[0, 2]])
+    np.testing.assert_array_equal(audio.cascade_posteriors(posteriors[[0, 2]], awake), result)
+    with pytest.raises(ValueError, match="awake ones"):
+        audio.cascade_posteriors(posteriors[:1], awake)
+
+
+def test_a_quiet_stream_keeps_the_gate_mostly_asleep_and_concatenate_shifts_events():
+    parts = [audio.keyword_stream(seconds=20, keywords=2, others=1, seed=s, noise="white") for s in (1, 2)]
+    day = audio.concatenate(parts)
+    assert day.seconds == pytest.approx(40)
+    assert day.events[3].start == pytest.approx(parts[1].events[0].start + 20)
+    awake = audio.wake_frames(day.audio)
+    assert 0.05 < awake.mean() < 0.6
+    for event in day.events:  # every word wakes the gate
+        frame = int(event.start * audio.SAMPLE_RATE / audio.HOP_SAMPLES)
+        assert awake[frame:frame + 50].any(), event
+    with pytest.raises(DataError, match="no noise called"):
+        audio.keyword_stream(seconds=20, keywords=2, others=1, noise="rain")

@@ -205,8 +205,12 @@ def reverb(audio: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return fftconvolve(audio, tail)[:len(audio)].astype(np.float32)
 
 
-def noise_segment(bank: dict, samples: int, rng: np.random.Generator) -> np.ndarray:
-    kind = NOISE_KINDS[rng.integers(len(NOISE_KINDS))]
+def noise_segment(bank: dict, samples: int, rng: np.random.Generator, kind: str | None = None) -> np.ndarray:
+    """``samples`` of background noise of one kind (default: a random kind)."""
+    if kind is None:
+        kind = NOISE_KINDS[rng.integers(len(NOISE_KINDS))]
+    elif kind not in bank:
+        raise DataError(f"There is no noise called {kind!r}; the kinds are {', '.join(NOISE_KINDS)}.")
     start = rng.integers(0, len(bank[kind]) - samples)
     return bank[kind][start:start + samples]
 
@@ -338,10 +342,11 @@ class Stream:
 
 
 def keyword_stream(voices=None, seconds: float = 30.0, keywords: int = 8, others: int = 5,
-                   seed: int = 7, snr_db: float = 10.0) -> Stream:
+                   seed: int = 7, snr_db: float = 10.0, noise: str | None = None) -> Stream:
     """``seconds`` of audio: ``keywords`` yes/no and ``others`` other words in random order, one
     every ``seconds / (keywords + others + 1)`` seconds (a little jitter), said by the given voices
-    (default: the test voices), some in a reverberant room, over background noise at ``snr_db``.
+    (default: the test voices), some in a reverberant room, over background noise at ``snr_db``
+    (``noise``: one of ``NOISE_KINDS`` for the whole stream, or None for a random kind per half).
 
     Introduced in 13_keyword_spotting.
     """
@@ -371,9 +376,19 @@ def keyword_stream(voices=None, seconds: float = 30.0, keywords: int = 8, others
         events.append(Event(start / SAMPLE_RATE, (start + len(words.clips[i])) / SAMPLE_RATE,
                             str(words.word[i])))
     speech_rms = np.sqrt(np.mean(audio[np.abs(audio) > 0.01] ** 2))
-    noise = np.concatenate([noise_segment(bank, total // 2, rng), noise_segment(bank, total - total // 2, rng)])
-    audio += noise * speech_rms * 10 ** (-snr_db / 20)
+    background = np.concatenate([noise_segment(bank, total // 2, rng, noise),
+                                 noise_segment(bank, total - total // 2, rng, noise)])
+    audio += background * speech_rms * 10 ** (-snr_db / 20)
     return Stream(to_int16(audio), tuple(events))
+
+
+def concatenate(streams) -> Stream:
+    """One stream that plays ``streams`` one after the other (their events' times shifted to match)."""
+    events, offset = [], 0.0
+    for stream in streams:
+        events += [dataclasses.replace(e, start=e.start + offset, end=e.end + offset) for e in stream.events]
+        offset += stream.seconds
+    return Stream(np.concatenate([s.audio for s in streams]), tuple(events))
 
 
 def stream_windows(features: np.ndarray, frames: int = 49, step: int = 5) -> tuple[np.ndarray, np.ndarray]:
@@ -473,3 +488,93 @@ def stream_errors(scores, times, events, threshold: float, suppression: float = 
     false_accepts, misses = match(detections, events)
     return StreamErrors(float(threshold), false_accepts, misses, sum(e.is_keyword for e in events),
                         tuple(detections))
+
+
+# --- a cascade: a cheap always-on stage wakes the keyword spotter ---------------------------------
+
+def frame_energy_db(audio) -> np.ndarray:
+    """Loudness of every frame of ``log_mel`` (30 ms, one every 20 ms) in dB of full scale.
+
+    A sum of squares per frame: one multiply-add per sample, the cheapest thing a
+    device can compute about sound. Introduced in 16_cascades_and_deployment.
+    """
+    x = to_float(audio).astype(np.float64)
+    frames = np.lib.stride_tricks.sliding_window_view(x, WINDOW_SAMPLES)[::HOP_SAMPLES]
+    return 10 * np.log10(np.mean(frames ** 2, axis=1) + 1e-10)
+
+
+NOISE_FLOOR_RISE_DB_PER_S = 3.0
+"""How fast the noise-floor tracker may climb; it falls at once to any quieter frame."""
+
+
+def noise_floor_db(energy_db, rise_db_per_s: float = NOISE_FLOOR_RISE_DB_PER_S) -> np.ndarray:
+    """A running estimate of the background's level: it drops to any quieter frame at once and
+    climbs slowly, so a word (loud for half a second) barely lifts it, while a room that gets
+    noisier is followed within seconds. One comparison and one addition per frame on a device."""
+    rise = rise_db_per_s * HOP_SAMPLES / SAMPLE_RATE
+    floor = np.empty(len(energy_db))
+    level = float(energy_db[0])
+    for t, energy in enumerate(energy_db):
+        level = min(float(energy), level + rise)
+        floor[t] = level
+    return floor
+
+
+def stay_awake(loud, hangover: int) -> np.ndarray:
+    """``awake[t]`` is True when any of the frames ``t - hangover + 1 .. t`` was loud.
+
+    Introduced in 16_cascades_and_deployment.
+    """
+    loud = np.asarray(loud, dtype=bool)
+    if hangover < 1:
+        raise ValueError(f"hangover must be at least 1 frame; you passed {hangover}.")
+    counts = np.cumsum(np.concatenate([[0], loud.astype(np.int64)]))
+    starts = np.maximum(np.arange(1, len(loud) + 1) - hangover, 0)
+    return counts[1:] - counts[starts] > 0
+
+
+WAKE_MARGIN_DB = 6.0
+"""A frame is loud when it is this much above the noise floor (4x the background's power)."""
+
+HANGOVER_FRAMES = 60
+"""Frames (20 ms each: 1.2 s) the spotter stays awake after the last loud frame: a word must stay in
+view until it has crossed the whole 1-second window, plus a little for the smoothing."""
+
+
+def wake_frames(audio, margin_db: float = WAKE_MARGIN_DB, hangover: int = HANGOVER_FRAMES) -> np.ndarray:
+    """The always-on stage: per frame, should the keyword spotter be awake?
+
+    Introduced in 16_cascades_and_deployment.
+    """
+    energy = frame_energy_db(audio)
+    return stay_awake(energy > noise_floor_db(energy) + margin_db, hangover)
+
+
+def window_is_awake(awake_frames, frames: int = 49, step: int = 5) -> np.ndarray:
+    """For each window of ``stream_windows``: was the stage awake at the window's last frame?"""
+    awake_frames = np.asarray(awake_frames, dtype=bool)
+    ends = np.arange(0, len(awake_frames) - frames + 1, step) + frames - 1
+    return awake_frames[ends]
+
+
+def cascade_posteriors(model_posteriors, awake) -> np.ndarray:
+    """The cascade's answer per window: the spotter's where it was awake, "silence" (certain) where
+    it slept. ``model_posteriors`` may hold only the awake windows' rows, in order."""
+    awake = np.asarray(awake, dtype=bool)
+    model_posteriors = np.asarray(model_posteriors)
+    if len(model_posteriors) == len(awake):
+        model_posteriors = model_posteriors[awake]
+    if len(model_posteriors) != awake.sum():
+        raise ValueError(f"Pass the spotter's posteriors for all {len(awake)} windows or for the "
+                         f"{int(awake.sum())} awake ones; you passed {len(model_posteriors)} rows.")
+    result = np.zeros((len(awake), len(CLASS_NAMES)), dtype=np.float64)
+    result[:, CLASS_NAMES.index("silence")] = 1.0
+    result[awake] = model_posteriors
+    return result
+
+
+def log_mel_macs() -> int:
+    """Multiply-adds for one frame of ``log_mel``, counted roughly: the Hann window, a real FFT of
+    ``FFT_SIZE`` points (about 2 N log2 N), the power spectrum and the mel filterbank."""
+    bins = FFT_SIZE // 2 + 1
+    return int(WINDOW_SAMPLES + 2 * FFT_SIZE * np.log2(FFT_SIZE) + 2 * bins + bins * MEL_BINS)
