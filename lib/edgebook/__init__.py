@@ -24,6 +24,7 @@ that introduces it):
 - ``edgebook.audio``     log-mel features, spoken-word data, streams, smoothing and detection (lesson 13)
 - ``edgebook.scenes``    seeded 96x96 person scenes, frame streams, hysteresis (lesson 15)
 - ``edgebook.gestures``  seeded magic-wand accelerometer gestures, augmentation, viewer plots (lesson 14)
+- ``edgebook.scoreboard`` every lesson's headline model found or rebuilt, measured in one table (lesson 16)
 - ``edgebook.exercises`` exercise checks and hints
 - ``edgebook.workbook``  builds notebooks/ from solutions/
 """
@@ -44,7 +45,7 @@ __version__ = "0.1.0"
 _SUBMODULES = (
     "context", "data", "synth", "convert", "runtime", "compat", "modelfile", "measure", "benchmark",
     "models", "plots", "weights", "architectures", "pruning", "clustering", "qat", "micro", "exercises",
-    "workbook", "paths", "errors", "checks", "scenes", "gestures", "audio",
+    "workbook", "paths", "errors", "checks", "scenes", "gestures", "audio", "scoreboard",
 )
 
 

@@ -1,0 +1,159 @@
+"""edgebook.scoreboard: the entries, find vs rebuild, the table, lookups, the Pareto front and chart."""
+import json
+import re
+
+import numpy as np
+import pytest
+
+from edgebook import paths
+
+
+@pytest.fixture
+def models_folder(tmp_path, monkeypatch, ctx):
+    """An empty build/models/ of the test's own, so the course's build/ is never touched."""
+    from edgebook import scoreboard
+
+    monkeypatch.setattr(scoreboard, "models_dir", lambda: tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def line_entry(tiny_dense):
+    """A cheap entry: y = 2x + 1 as a float32 .tflite, built by a counting function."""
+    from edgebook import measure, scoreboard
+
+    _, model_bytes = tiny_dense
+    builds = []
+
+    def build():
+        builds.append(1)
+        return model_bytes
+
+    x = np.linspace(-1, 1, 20, dtype=np.float32)[:, None]
+    entry = scoreboard.Entry(99, "99_line", "y = 2x + 1", "99_line.tflite", build, lambda: (x, 2 * x + 1),
+                             metric="MAE", evaluate=measure.mean_abs_error)
+    return entry, builds
+
+
+@pytest.fixture
+def int8_entry(int8_model):
+    """A small int8 classifier (int8 in and out) with labels from its own Keras model."""
+    from edgebook import scoreboard
+
+    keras_model, model_bytes = int8_model
+    x = np.random.default_rng(0).uniform(-1, 1, (40, 4)).astype(np.float32)
+    y = keras_model.predict(x, verbose=0).argmax(axis=1)
+    entry = scoreboard.Entry(98, "98_tiny_int8", "Dense 4 -> 3, int8", "98_tiny_int8.tflite", None,
+                             lambda: (x, y), micro=True)
+    return entry, model_bytes
+
+
+def test_entries_cover_lessons_02_to_15_with_unique_names_and_files(ctx):
+    from edgebook import scoreboard
+
+    entries = scoreboard.ENTRIES
+    assert {e.lesson for e in entries} == set(range(2, 16))
+    assert len(entries) <= 16
+    assert len({e.name for e in entries}) == len(entries)
+    assert len({e.file for e in entries}) == len(entries)
+    assert all(e.name.startswith(f"{e.lesson:02d}_") for e in entries)
+    assert all(e.build is not None and e.what for e in entries)
+    assert all(scoreboard.entry(e.name) is e for e in entries)
+
+
+def test_entries_use_the_file_names_the_lessons_save():
+    from edgebook import scoreboard
+
+    files = {e.file for e in scoreboard.ENTRIES}
+    for lesson in (3, 11, 12, 13, 14, 15):
+        notebook = next((paths.root() / "solutions").glob(f"{lesson:02d}_*.ipynb"))
+        code = "".join("".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"])
+        saved = {f"{name}.tflite" for name in re.findall(r'convert\.save\(\w+, "(\w+)"\)', code)}
+        assert saved & files, (notebook.name, saved)
+    assert "digits_cnn.keras" in files  # lesson 02 saves it with model.save
+
+
+def test_find_or_build_rebuilds_once_then_finds(models_folder, line_entry):
+    from edgebook import scoreboard
+
+    entry, builds = line_entry
+    model_bytes, source = scoreboard.find_or_build(entry)
+    assert source == "rebuilt" and len(builds) == 1
+    assert (models_folder / entry.file).read_bytes() == model_bytes
+    assert scoreboard.find_or_build(entry) == (model_bytes, "found") and len(builds) == 1
+    assert scoreboard.find_or_build(entry, rebuild=True)[1] == "rebuilt" and len(builds) == 2
+    (models_folder / entry.file).write_bytes(b"half a file")  # not a model: rebuilt, not trusted
+    assert scoreboard.find_or_build(entry) == (model_bytes, "rebuilt")
+
+
+def test_find_or_build_explains_a_missing_file_it_cannot_rebuild(models_folder, int8_entry):
+    from edgebook import scoreboard
+    from edgebook.errors import EdgebookError
+
+    with pytest.raises(EdgebookError, match="cannot rebuild"):
+        scoreboard.find_or_build(int8_entry[0])
+
+
+def test_score_table_columns_and_lookup(models_folder, line_entry, int8_entry):
+    from edgebook import scoreboard
+
+    board = scoreboard.score([line_entry[0]], extra=[int8_entry], runs=5)
+    assert [row.name for row in board] == ["98_tiny_int8", "99_line"]  # sorted by lesson
+    line, tiny = board["99_line"], board["98_tiny_int8"]
+    assert board[0] is tiny and len(board) == 2 and board.rows == (tiny, line)
+    assert (line.source, line.format, line.metric) == ("rebuilt", "float32", "MAE")
+    assert line.value < 1e-5 and line.arena_bytes is None and line.mcu_ms is None
+    assert (tiny.source, tiny.format, tiny.metric) == ("given", "int8", "accuracy")
+    assert tiny.value >= 0.9 and tiny.arena_bytes > 0 and tiny.mcu_ms > 0 and tiny.cpu_ms > 0
+    assert tiny.bytes == len(int8_entry[1]) and 0 < tiny.gzip_bytes
+    table = str(board)
+    header = table.splitlines()[0]
+    for column in ("model", "format", "bytes", "gzip", "metric", "value", "CPU ms", "arena B", "MCU ms", "source"):
+        assert column in header
+    assert "99 99_line" in table and "98 98_tiny_int8" in table and "ESTIMATE" in table
+    assert repr(board) == table
+    with pytest.raises(KeyError, match="99_line"):  # the message lists the names there are
+        board["no_such_model"]
+
+
+def test_unknown_names_and_bad_input_are_explained(ctx, line_entry):
+    from edgebook import scoreboard
+
+    with pytest.raises(KeyError, match="13_keywords"):
+        scoreboard.entry("13_keyword")
+    with pytest.raises(KeyError, match="arduino_nano_33_ble_sense"):
+        scoreboard.score([line_entry[0]], board="arduino_uno")
+    with pytest.raises(ValueError, match="99_line"):
+        scoreboard.score([line_entry[0], line_entry[0]])
+    with pytest.raises(ValueError, match=".tflite"):
+        scoreboard.Entry(99, "99_bad", "a model in the wrong format", "model.onnx", None, lambda: (None, None))
+
+
+def test_pareto_front_keeps_the_points_nothing_beats():
+    from edgebook.scoreboard import pareto_front
+
+    points = [(10, 0.90), (20, 0.95), (15, 0.85), (30, 0.95), (5, 0.80), (20, 0.95), (40, 0.99)]
+    # (15, 0.85) loses to (10, 0.90); (30, 0.95) to (20, 0.95); the two equal points both stay.
+    assert pareto_front(points) == [4, 0, 1, 5, 6]
+    assert pareto_front([(1, 0.5)]) == [0]
+    assert pareto_front([]) == []
+
+
+def test_pareto_chart_labels_every_accuracy_row(ctx, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    from edgebook import scoreboard
+
+    def row(lesson, name, size, value, metric="accuracy"):
+        return scoreboard.Row(lesson, name, "int8", size, size // 2, metric, value, 0.1, None, None, "found")
+
+    board = scoreboard.Scoreboard([row(2, "02_a", 100_000, 0.97), row(3, "03_b", 20_000, 0.96),
+                                   row(4, "04_c", 50_000, 0.95), row(12, "12_sine", 2_000, 0.03, "MAE")])
+    shown = []
+    monkeypatch.setattr(plt, "show", lambda: (shown.append(plt.gcf()), plt.close("all")))
+    front = scoreboard.pareto(board)
+    assert [r.name for r in front] == ["03_b", "02_a"]
+    labels = sorted(text.get_text() for text in shown[0].axes[0].texts)
+    assert labels == ["02", "03", "04"]  # the MAE row is not on an accuracy chart
+    with pytest.raises(ValueError, match="gzip_bytes"):
+        scoreboard.pareto(board, size="params")
