@@ -113,3 +113,17 @@ def test_run_times_are_generated_not_typed(tmp_path, monkeypatch):
     assert workbook.record_run_times(measured) == {"07_x.ipynb": 50}  # rounded up, solutions only
     assert "about 50 s" in workbook._run_time_text("07_x.ipynb")
     assert workbook._run_time_text("08_y.ipynb") == "not measured yet"
+
+
+def test_instructors_guide_has_every_lesson_time_and_the_total():
+    table = workbook.lesson_times()
+    times = workbook.run_times()
+    for lesson in workbook.lessons():
+        row = next(line for line in table.splitlines() if line.startswith(f"| {lesson.number} |"))
+        assert f"{times[lesson.filename]} s" in row if lesson.filename in times else "not measured" in row
+    assert f"about {-(-sum(times.values()) // 60)} min" in table
+    guide = (workbook.paths.root() / "INSTRUCTORS.md").read_text()
+    assert table in guide, "INSTRUCTORS.md is stale: run `make workbooks`"
+    with pytest.raises(WorkbookError, match="INSTRUCTORS.md needs the markers"):
+        workbook.with_section("no markers", table, workbook.TIMES_START, workbook.TIMES_END,
+                              "INSTRUCTORS.md", "the table")

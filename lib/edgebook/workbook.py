@@ -24,7 +24,8 @@ What ``build`` does:
 - Under the title it writes the lesson's run time, as the test suite measured
   it (``times`` records ``build/notebook-times.json`` into ``solutions/run_times.json``).
 - It clears outputs and execution counts everywhere, so diffs show content only.
-- It regenerates the course map in ``README.md`` from the lessons' title cells.
+- It regenerates the course map in ``README.md`` from the lessons' title cells, and the
+  table of measured run times in ``INSTRUCTORS.md``.
 
 Introduced in 00_welcome_and_setup_check (how exercises work).
 """
@@ -48,6 +49,7 @@ BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 PLACEHOLDER = "...  # your code here"
 GENERATED = "edgebook_generated"  # cell metadata key marking a generated cell
 MAP_START, MAP_END = "<!-- course-map:start -->", "<!-- course-map:end -->"
+TIMES_START, TIMES_END = "<!-- lesson-times:start -->", "<!-- lesson-times:end -->"
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 RUN_TIMES = "solutions/run_times.json"  # written by `python -m edgebook.workbook times`
 
@@ -293,11 +295,30 @@ def course_map(all_lessons: list[Lesson] | None = None) -> str:
 
 
 def readme_with_map(readme: str, table: str) -> str:
-    if MAP_START not in readme or MAP_END not in readme:
-        raise WorkbookError(f"README.md needs the markers {MAP_START} and {MAP_END} around the course map.")
-    head, rest = readme.split(MAP_START, 1)
-    _, tail = rest.split(MAP_END, 1)
-    return f"{head}{MAP_START}\n{table}\n{MAP_END}{tail}"
+    return with_section(readme, table, MAP_START, MAP_END, "README.md", "the course map")
+
+
+def with_section(text: str, table: str, start: str, end: str, filename: str, what: str) -> str:
+    """``text`` with the part between the markers ``start`` and ``end`` replaced by ``table``."""
+    if start not in text or end not in text:
+        raise WorkbookError(f"{filename} needs the markers {start} and {end} around {what}.")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{table}\n{end}{tail}"
+
+
+def lesson_times(all_lessons: list[Lesson] | None = None) -> str:
+    """INSTRUCTORS.md's table: every lesson's measured run time, and the total of a headless dry run."""
+    all_lessons = lessons() if all_lessons is None else all_lessons
+    times = run_times()
+    rows = ["| # | Lesson | Run time (solution, 2-core CPU) |", "|---|---|---|"]
+    for lesson in all_lessons:
+        seconds = f"{times[lesson.filename]} s" if lesson.filename in times else "not measured yet"
+        rows.append(f"| {lesson.number} | {lesson.title.split('·', 1)[-1].strip()} | {seconds} |")
+    measured = [times[lesson.filename] for lesson in all_lessons if lesson.filename in times]
+    rows.append(f"| | **all {len(measured)} measured lessons, one after another** | "
+                f"**about {-(-sum(measured) // 60)} min** |")
+    return "\n".join(rows)
 
 
 # --- build and check -----------------------------------------------------------
@@ -317,6 +338,9 @@ def expected_files() -> dict[Path, str]:
         files[root / "notebooks" / lesson.filename] = nbformat.writes(workbook) + "\n"
     readme = root / "README.md"
     files[readme] = readme_with_map(readme.read_text(), course_map(all_lessons))
+    guide = root / "INSTRUCTORS.md"
+    files[guide] = with_section(guide.read_text(), lesson_times(all_lessons), TIMES_START, TIMES_END,
+                                "INSTRUCTORS.md", "the table of lesson run times")
     return files
 
 
