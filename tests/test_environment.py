@@ -84,3 +84,24 @@ def test_readme_gives_the_two_commands_and_ci_runs_the_test_one():
     assert "make lab" in readme and "make test" in readme
     ci = (ROOT / ".ci" / "run").read_text()
     assert re.search(r"^make test$", ci, flags=re.M)
+
+
+def test_binder_registers_the_kernel_the_notebooks_use():
+    """repo2docker installs environment.yml, then runs postBuild: the kernel must match the notebooks'."""
+    course = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["edgebook"]
+    post_build = ROOT / "postBuild"
+    assert post_build.stat().st_mode & 0o111, "postBuild must be executable for repo2docker to run it"
+    text = post_build.read_text()
+    assert f'--name {course["kernel"]} --display-name "{course["kernel_display_name"]}"' in text
+    import nbformat
+    for folder in ("solutions", "notebooks"):
+        for path in sorted((ROOT / folder).glob("[0-9][0-9]_*.ipynb")):
+            assert nbformat.read(path, as_version=4).metadata.kernelspec.name == course["kernel"], path
+
+
+def test_readme_binder_badge_opens_the_first_lesson():
+    course = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["edgebook"]
+    readme = (ROOT / "README.md").read_text()
+    badge = (f"https://mybinder.org/v2/gh/{course['repository']}/{course['branch']}"
+             "?urlpath=lab/tree/notebooks/00_welcome_and_setup_check.ipynb")
+    assert badge in readme
