@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 KERNEL := edge-ml-workbook
 STAMP  := $(VENV)/.edgebook-installed
 
-.PHONY: lab test unit notebooks workbooks check-python clean
+.PHONY: lab test unit notebooks workbooks setup workshop-kit check-python clean
 
 # JupyterLab refuses to run as root unless told to (containers, cloud VMs).
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -27,6 +27,14 @@ unit: $(STAMP)
 
 notebooks: $(STAMP)
 	$(PY) -m pytest -p edgebook.pytest_plugin solutions notebooks --nbval-lax --nbval-cell-timeout=600 -q
+
+# Only set up the environment (the workshop kit's install.sh runs this, with pip offline).
+setup: $(STAMP)
+
+# An offline workshop kit for USB sticks: wheels, the course and install.sh (see INSTRUCTORS.md).
+KIT ?= build/workshop-kit
+workshop-kit: $(STAMP)
+	$(PY) -m edgebook.workshop build --out "$(KIT)"
 
 # Regenerate notebooks/ (and the generated parts of solutions/ and README.md).
 workbooks: $(STAMP)
