@@ -21,6 +21,7 @@ from typing import Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from edgebook import progress
 from edgebook.measure import Latency, latency
 from edgebook.runtime import LiteModel
 
@@ -190,11 +191,13 @@ def grid(variants: Mapping[str, object], sample, *, xnnpack: Iterable[bool] = (T
               for config in configurations}
     times = {config: [] for config in configurations}
     per_round = max(1, runs // rounds)
-    for round_number in range(rounds):
-        for config in configurations:  # a short warm-up again in later rounds: the caches went cold
-            timing = latency(models[config], sample, runs=per_round,
-                             warmup=warmup if round_number == 0 else max(1, warmup // 4))
-            times[config].extend(timing.times_ms)
+    # Rounds interleave the configurations, so a slow moment of the machine hits all of them alike.
+    steps = [(round_number, config) for round_number in range(rounds) for config in configurations]
+    for round_number, config in progress.bar(steps, "benchmark grid"):
+        # A short warm-up again in later rounds: the caches went cold.
+        timing = latency(models[config], sample, runs=per_round,
+                         warmup=warmup if round_number == 0 else max(1, warmup // 4))
+        times[config].extend(timing.times_ms)
     rows = Grid()
     references = {}
     for config in configurations:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
-from edgebook import data, paths
+from edgebook import data, paths, progress
 from edgebook.context import SEED, seed_everything
 
 DIGITS_MAX_PIXEL = 16.0
@@ -47,7 +47,7 @@ def fit(model: tf.keras.Model, digits: data.Dataset, epochs: int, seed: int = SE
     seed_everything(seed)
     return model.fit(prepare_digits(digits.x_train), digits.y_train,
                      validation_data=(prepare_digits(digits.x_val), digits.y_val),
-                     epochs=epochs, batch_size=32, verbose=0)
+                     epochs=epochs, batch_size=32, verbose=0, callbacks=[progress.epochs()])
 
 
 def train_digits_cnn(digits: data.Dataset | None = None, epochs: int = DIGITS_EPOCHS, seed: int = SEED):

@@ -7,18 +7,21 @@ Lesson 06 shows the TFMOT code once (``prune_low_magnitude``, a schedule,
     >>> structured = pruning.prune(float_model, digits, m_by_n=(2, 4))  # 2 zeros in every 4 inputs
     >>> pqat_model = pruning.pqat(pruned_model, digits)                 # QAT that keeps the zeros
 
-``one_shot_prune`` zeroes the smallest weights without any training, and
+``one_shot_prune`` zeroes the smallest weights without any training
+(``one_shot_result`` measures it: lesson 06's sparsity slider), and
 ``m_by_n_holds`` checks a structured pattern, both in plain NumPy.
 
 Introduced in 06_pruning.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import tensorflow as tf
 import tensorflow_model_optimization as tfmot
 
-from edgebook import data, models
+from edgebook import convert, data, measure, models, progress
 from edgebook.context import SEED, seed_everything
 from edgebook.errors import EdgebookError
 
@@ -58,7 +61,8 @@ def _fine_tune(model: tf.keras.Model, digits: data.Dataset, epochs: int, learnin
     x, y = _training_data(digits)
     model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(x, y, epochs=epochs, batch_size=BATCH_SIZE, verbose=0, callbacks=list(callbacks))
+    model.fit(x, y, epochs=epochs, batch_size=BATCH_SIZE, verbose=0,
+              callbacks=[*callbacks, progress.epochs("fine-tuning")])
     return model
 
 
@@ -158,6 +162,34 @@ def one_shot_prune(model: tf.keras.Model, sparsity: float) -> tf.keras.Model:
             flat[np.argsort(np.abs(flat), kind="stable")[:count]] = 0.0
             layer.set_weights([flat.reshape(kernel.shape), *values[1:]])
     return clone
+
+
+@dataclasses.dataclass(frozen=True)
+class OneShot:
+    """What ``one_shot_result`` measured for one sparsity."""
+
+    sparsity: float
+    accuracy: float
+    gzip_bytes: int
+    """Size of the float32 .tflite file after gzip: the zeros compress, the file itself does not shrink."""
+
+    def describe(self, float_accuracy: float) -> str:
+        """One line for a person, with the change against the unpruned model."""
+        return (f"one-shot {self.sparsity:.0%}: accuracy {self.accuracy:.2%} "
+                f"({100 * (self.accuracy - float_accuracy):+.1f} points), gzip {self.gzip_bytes / 1024:.0f} KiB")
+
+
+def one_shot_result(model: tf.keras.Model, sparsity: float, x, y) -> OneShot:
+    """Accuracy on ``x, y`` and gzip size of ``model`` pruned one-shot to ``sparsity`` (no training).
+
+    Takes about a second (most of it converting to .tflite): what one move of
+    lesson 06's slider costs. Cache it if you call it often.
+
+    Introduced in 06_pruning.
+    """
+    pruned = one_shot_prune(model, sparsity)
+    return OneShot(float(sparsity), measure.accuracy(pruned, x, y),
+                   measure.gzip_size(convert.to_tflite(pruned)))
 
 
 def input_axis_groups(kernel: np.ndarray, n: int = 4) -> np.ndarray:

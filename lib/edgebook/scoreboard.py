@@ -34,7 +34,7 @@ import numpy as np
 import tensorflow as tf
 
 from edgebook import (architectures, audio, clustering, convert, data, gestures, measure, micro, modelfile,
-                      models, paths, pruning, qat, scenes)
+                      models, paths, progress, pruning, qat, scenes)
 from edgebook.context import SEED, seed_everything
 from edgebook.errors import EdgebookError
 from edgebook.runtime import LiteModel
@@ -484,7 +484,7 @@ def score(entries: Sequence[Entry] = ENTRIES, extra: Iterable[tuple[Entry, bytes
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise ValueError(f"Every row needs its own name; these appear twice: {', '.join(repeated)}.")
-    rows = [_row(e, *find_or_build(e, rebuild), board, runs) for e in entries]
+    rows = [_row(e, *find_or_build(e, rebuild), board, runs) for e in progress.bar(entries, "scoreboard")]
     rows += [_row(e, bytes(model_bytes), "given", board, runs) for e, model_bytes in extra]
     return Scoreboard(sorted(rows, key=lambda row: row.lesson), board)
 
