@@ -155,3 +155,47 @@ def test_keep_float_leaves_the_named_ops_in_float(small_cnn, recipes):
         convert.to_tflite(model, "float16", keep_float=["CONV_2D"])
     with pytest.raises(ConversionError, match="representative_data"):
         convert.to_tflite(model, "int8", keep_float=["CONV_2D"])
+
+
+# --- lesson 04's bit-width slider: weights.quantize_kernel and simulate_weight_bits -------------
+
+def test_quantize_kernel_keeps_at_most_2_to_the_bits_minus_1_values_per_channel():
+    from edgebook import weights
+
+    kernel = np.random.default_rng(1).normal(size=(3, 3, 2, 5)).astype(np.float32)
+    for bits in (2, 3, 4, 8):
+        rounded = weights.quantize_kernel(kernel, bits)
+        assert rounded.shape == kernel.shape and rounded.dtype == kernel.dtype
+        for channel in range(5):
+            assert np.unique(rounded[..., channel]).size <= 2 ** bits - 1
+            step = np.abs(kernel[..., channel]).max() / (2 ** (bits - 1) - 1)
+            assert np.abs(rounded[..., channel] - kernel[..., channel]).max() <= step / 2 + 1e-6
+            assert np.isclose(np.abs(rounded[..., channel]).max(), np.abs(kernel[..., channel]).max())
+    assert np.unique(weights.quantize_kernel(kernel, 2)).size > 3  # per channel, not one grid for all
+
+
+def test_quantize_kernel_leaves_a_zero_channel_zero_and_rejects_odd_bit_widths():
+    from edgebook import weights
+
+    kernel = np.zeros((4, 2), np.float32)
+    kernel[:, 1] = [0.5, -1.0, 0.25, 0.0]
+    rounded = weights.quantize_kernel(kernel, 3)
+    assert np.all(rounded[:, 0] == 0) and np.isfinite(rounded).all()
+    for bad in (1, 0, 17):
+        with pytest.raises(ValueError, match="from 2 to 16"):
+            weights.quantize_kernel(kernel, bad)
+
+
+def test_simulate_weight_bits_costs_accuracy_only_at_low_bit_widths(small_cnn):
+    from edgebook import weights
+
+    model, x, y = small_cnn  # y: the float model's own answers, so float accuracy is 100%
+    before = [w.copy() for w in model.get_weights()]
+    results = {bits: weights.simulate_weight_bits(model, bits, x, y) for bits in (8, 6, 2)}
+    assert results[8].accuracy >= 0.95 and results[2].accuracy < results[8].accuracy
+    assert results[8].rmse < results[6].rmse < results[2].rmse
+    assert 3 <= results[6].rmse / results[8].rmse <= 5  # two bits less: about 4x the rounding error
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))  # the model is untouched
+    assert weights.simulate_weight_bits(model, 8, x, y) == results[8]  # the reused copy gives the same answer
+    line = results[2].describe(float_accuracy=1.0)
+    assert line.startswith("2-bit weights: RMS weight error") and "points vs float" in line

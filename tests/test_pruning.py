@@ -168,3 +168,14 @@ def test_m_by_n_holds_and_groups():
     assert pruning.input_axis_groups(np.ones((6, 3))).shape == (6, 4)  # 6 inputs padded to 8
     with pytest.raises(ValueError, match="Dense"):
         pruning.m_by_n_holds(np.ones(8))
+
+
+def test_one_shot_result_measures_accuracy_and_compressed_size(pruned_60, digits):
+    from edgebook import models, pruning
+
+    x, y = models.prepare_digits(digits.x_test), digits.y_test
+    dense, sparse = (pruning.one_shot_result(pruned_60, s, x, y) for s in (0.0, 0.95))
+    assert sparse.sparsity == 0.95 and sparse.gzip_bytes < 0.6 * dense.gzip_bytes
+    assert sparse.accuracy < dense.accuracy
+    assert dense.describe(float_accuracy=dense.accuracy).startswith("one-shot 0%: accuracy")
+    assert "(+0.0 points)" in dense.describe(float_accuracy=dense.accuracy)
