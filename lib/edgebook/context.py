@@ -125,7 +125,7 @@ def _import_tensorflow():
             "TensorFlow is already running with Keras 3, but this course needs Keras 2 "
             "(tf_keras) for the Model Optimization Toolkit. This happens when TensorFlow "
             "or Keras is used before edgebook.setup(). Restart the kernel "
-            "(Kernel > Restart Kernel) and run the notebook from the top."
+            "(Kernel > Restart Kernel; on Colab: Runtime > Restart session) and run the notebook from the top."
         )
     return tf
 
