@@ -18,7 +18,8 @@ that introduces it):
 - ``edgebook.measure``   size, latency, accuracy
 - ``edgebook.benchmark`` benchmarks you can trust, delegate partitions, ranked per-op profiles
 - ``edgebook.plots``     the course's standard plots
-- ``edgebook.weights``   per-layer weight statistics: sparsity, distinct values
+- ``edgebook.weights``   per-layer weight statistics: sparsity, distinct values; fewer-bit weights
+- ``edgebook.progress``  progress bars over long loops and training epochs, quiet under CI
 - ``edgebook.architectures`` ImageNet models by name, fast conversion, MACs, published figures
 - ``edgebook.micro``     TFLM on the host: run, compare, arena search, C++ export, boards
 - ``edgebook.audio``     log-mel features, spoken-word data, streams, smoothing and detection (lesson 13)
@@ -27,6 +28,7 @@ that introduces it):
 - ``edgebook.scoreboard`` every lesson's headline model found or rebuilt, measured in one table (lesson 16)
 - ``edgebook.exercises`` exercise checks and hints
 - ``edgebook.workbook``  builds notebooks/ from solutions/
+- ``edgebook.workshop``  the offline workshop kit: wheels, the course and install.sh
 """
 import importlib
 import os
@@ -45,7 +47,8 @@ __version__ = "0.1.0"
 _SUBMODULES = (
     "context", "data", "synth", "convert", "runtime", "compat", "modelfile", "measure", "benchmark",
     "models", "plots", "weights", "architectures", "pruning", "clustering", "qat", "micro", "exercises",
-    "workbook", "paths", "errors", "checks", "scenes", "gestures", "audio", "scoreboard",
+    "workbook", "paths", "errors", "checks", "scenes", "gestures", "audio", "scoreboard", "progress",
+    "workshop",
 )
 
 
