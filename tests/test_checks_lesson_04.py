@@ -162,23 +162,7 @@ def test_microcontroller_not_attempted():
     assert ex.microcontroller_recipe.evaluate(...).status == "not attempted"
 
 
-# --- The lesson's weight-quantization simulation (section 6) -----------------------------------
-
-@pytest.fixture(scope="module")
-def simulation(ctx):
-    """The functions of section 6, taken from the solution notebook, the only place they are defined."""
-    import nbformat
-    import tensorflow as tf
-    from edgebook import paths
-
-    notebook = nbformat.read(paths.root() / "solutions" / "04_post_training_quantization.ipynb", as_version=4)
-    sources = [cell.source for cell in notebook.cells
-               if cell.cell_type == "code" and "def simulate_weight_quantization(" in cell.source]
-    assert len(sources) == 1, "section 6 of lesson 04 should define simulate_weight_quantization in one cell"
-    namespace = {"np": np, "tf": tf}
-    exec(compile(sources[0], "lesson_04_section_6", "exec"), namespace)
-    return namespace
-
+# --- The lesson's weight-quantization simulation (section 6, the bit-width slider) --------------
 
 @pytest.fixture(scope="module")
 def tiny_classifier(ctx):
@@ -196,28 +180,33 @@ def tiny_classifier(ctx):
     return model, x, y
 
 
-def test_quantize_kernel_is_litert_per_channel_at_8_bits(simulation):
+def test_quantize_kernel_is_litert_per_channel_at_8_bits():
+    from edgebook import weights
+
     kernel = np.random.default_rng(0).normal(size=(3, 3, 4, 6)).astype(np.float32)
     scales = np.abs(kernel).reshape(-1, 6).max(axis=0) / 127
     expected = np.round(kernel / scales) * scales
-    assert np.allclose(simulation["quantize_kernel"](kernel, 8), expected, atol=1e-7)
-    assert len(np.unique(simulation["quantize_kernel"](kernel, 2)[..., 0])) <= 3  # -s, 0, +s
+    assert np.allclose(weights.quantize_kernel(kernel, 8), expected, atol=1e-7)
+    assert len(np.unique(weights.quantize_kernel(kernel, 2)[..., 0])) <= 3  # -s, 0, +s
 
 
-def test_simulation_8_bits_keeps_accuracy_2_bits_loses(simulation, tiny_classifier):
+def test_simulation_8_bits_keeps_accuracy_2_bits_loses(tiny_classifier):
+    from edgebook import weights
+
     model, x, y = tiny_classifier
-    rmse_8, accuracy_8 = simulation["simulate_weight_quantization"](model, 8, x, y)
-    rmse_2, accuracy_2 = simulation["simulate_weight_quantization"](model, 2, x, y)
-    assert accuracy_8 >= 0.97
-    assert accuracy_2 < accuracy_8 - 0.05
-    assert 0 < rmse_8 < rmse_2
+    at_8, at_2 = (weights.simulate_weight_bits(model, bits, x, y) for bits in (8, 2))
+    assert at_8.accuracy >= 0.97
+    assert at_2.accuracy < at_8.accuracy - 0.05
+    assert 0 < at_8.rmse < at_2.rmse
 
 
-def test_simulation_leaves_the_model_alone_and_reuses_its_clone(simulation, tiny_classifier):
+def test_simulation_leaves_the_model_alone_and_reuses_its_copy(tiny_classifier):
+    from edgebook import weights
+
     model, x, y = tiny_classifier
     before = [w.copy() for w in model.get_weights()]
-    simulation["simulate_weight_quantization"](model, 3, x, y)
-    clone = simulation["clone_cache"][id(model)][1]
-    simulation["simulate_weight_quantization"](model, 4, x, y)
-    assert simulation["clone_cache"][id(model)][1] is clone
+    weights.simulate_weight_bits(model, 3, x, y)
+    rounded_copy = weights._rounded_copies[model]
+    weights.simulate_weight_bits(model, 4, x, y)
+    assert weights._rounded_copies[model] is rounded_copy
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
