@@ -272,7 +272,9 @@ if "google.colab" in sys.modules:
                   "Restart it: Runtime → Restart session, then run the notebook again from the top.")
         else:
             print("Installed, go on.")'''
-    return _generated(nbformat.v4.new_code_cell(source), "colab")
+    # Collapsed in JupyterLab (click the dots to read it): a learner's first view is the lesson.
+    cell = nbformat.v4.new_code_cell(source, metadata={"jupyter": {"source_hidden": True}})
+    return _generated(cell, "colab")
 
 
 def footer_cell(previous: Lesson | None, this: Lesson, following: Lesson | None):
