@@ -182,8 +182,8 @@ class OneShot:
 def one_shot_result(model: tf.keras.Model, sparsity: float, x, y) -> OneShot:
     """Accuracy on ``x, y`` and gzip size of ``model`` pruned one-shot to ``sparsity`` (no training).
 
-    Takes about a second (most of it converting to .tflite): what one move of
-    lesson 06's slider costs. Cache it if you call it often.
+    Most of the time goes into converting to .tflite, and one move of lesson
+    06's slider costs one call: cache it if you call it often.
 
     Introduced in 06_pruning.
     """
