@@ -45,6 +45,7 @@ $(STAMP): pyproject.toml | check-python
 	$(PY) -m pip install --quiet --upgrade "pip>=24"
 	$(PY) -m pip install --quiet --editable ".[test]"
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Edge ML Workbook (Python 3.11)" >/dev/null
+	$(PY) -m edgebook.kernel_websocket install >/dev/null  # "Restart kernel and run all" never hangs
 	touch $(STAMP)
 
 check-python:

@@ -86,7 +86,7 @@ def _free_port() -> int:
 class Lab:
     """A JupyterLab server on 127.0.0.1 serving a scratch copy of the lessons."""
 
-    def __init__(self, home: Path):
+    def __init__(self, home: Path, extra_args: tuple[str, ...] = ()):
         self.port, self.token = _free_port(), uuid.uuid4().hex
         self.url = f"http://127.0.0.1:{self.port}"
         # A copy, so that JupyterLab's autosave never writes outputs into notebooks/.
@@ -104,15 +104,21 @@ class Lab:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
              f"--port={self.port}", f"--IdentityProvider.token={self.token}",
-             f"--ServerApp.root_dir={home}"],
+             f"--ServerApp.root_dir={home}", *extra_args],
             env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
         self._wait_until_up()
 
-    def api(self, path: str):
-        request = urllib.request.Request(f"{self.url}/api/{path}",
+    def api(self, path: str, method: str = "GET"):
+        request = urllib.request.Request(f"{self.url}/api/{path}", method=method,
                                          headers={"Authorization": f"token {self.token}"})
         with urllib.request.urlopen(request, timeout=30) as response:
-            return json.load(response)
+            body = response.read()
+            return json.loads(body) if body else None
+
+    def log_tail(self, lines: int = 40) -> str:
+        """The end of JupyterLab's own log, for a failure message."""
+        tail = self.log.read_text(errors="replace").splitlines()[-lines:]
+        return "\n".join(["--- JupyterLab log (last lines) ---", *tail])
 
     def _wait_until_up(self, timeout_s: float = 60):
         deadline = time.monotonic() + timeout_s
@@ -141,15 +147,16 @@ def lab(tmp_path_factory):
     server.stop()
 
 
-def _run_all_cells(page, lab: Lab, notebook: str):
-    """Open a notebook, wait for its kernel, run every cell, wait until all are done."""
+def _run_all_cells(page, lab: Lab, notebook: str, timeout_s: float = RUN_ALL_TIMEOUT_S):
+    """Open a notebook, run every cell as soon as the toolbar shows the course kernel
+    (as a learner does, often before the kernel has finished starting), wait until all are done."""
     page.goto(f"{lab.url}/lab/tree/notebooks/{notebook}?reset&token={lab.token}")
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
     # What a learner is told to do: "Restart kernel and run all" (the ⏩ button), then confirm.
     page.locator(".jp-Toolbar-kernelName", has_text=workbook.config()["kernel_display_name"]).wait_for()
     page.locator("[data-command='notebook:restart-run-all']").first.click()
     page.locator(".jp-Dialog", has_text="Restart").locator(".jp-mod-accept").click()
-    deadline = time.monotonic() + RUN_ALL_TIMEOUT_S
+    deadline = time.monotonic() + timeout_s
     settled = 0  # consecutive looks at a page where nothing runs or waits to run
     while time.monotonic() < deadline:
         prompts = [p.strip() for p in page.locator(".jp-CodeCell .jp-InputArea-prompt").all_inner_texts()]
@@ -163,7 +170,8 @@ def _run_all_cells(page, lab: Lab, notebook: str):
         if settled == 3:
             return
         page.wait_for_timeout(1_000)
-    raise AssertionError(f"{notebook}: cells still running after {RUN_ALL_TIMEOUT_S} s")
+    raise AssertionError(f"{notebook}: cells still running after {timeout_s:.0f} s "
+                         f"(prompts: {' '.join(prompts)})\n{lab.log_tail()}")
 
 
 def _saved_outputs(page, lab: Lab, notebook: str) -> nbformat.NotebookNode:

@@ -29,6 +29,7 @@ that introduces it):
 - ``edgebook.exercises`` exercise checks and hints
 - ``edgebook.workbook``  builds notebooks/ from solutions/
 - ``edgebook.workshop``  the offline workshop kit: wheels, the course and install.sh
+- ``edgebook.kernel_websocket`` JupyterLab's "Restart kernel and run all" without a hang (set up by make)
 """
 import importlib
 import os
