@@ -39,8 +39,7 @@ def peak_activation_bytes(model) -> int:
     m = modelfile.parse(model)
     graph = m.subgraphs[0]
     all_tensors = modelfile.tensors(model)
-    sizes = {t.index: modelfile._elements(t.shape) * modelfile._ITEM_BYTES.get(t.dtype, 4)
-             for t in all_tensors if not t.is_constant}
+    sizes = {t.index: modelfile.tensor_bytes(t) for t in all_tensors if not t.is_constant}
     last_op = len(graph.operators) - 1
     first_use = {int(i): 0 for i in graph.inputs}
     last_use = {int(i): last_op for i in graph.outputs}

@@ -20,7 +20,7 @@ def run(model, x, *, arena_size: int | None = None, raw: bool = False) -> np.nda
     ``raw=True`` returns the output tensor exactly as TFLM wrote it.
     """
     lite = LiteModel(model)  # reads the tensor details and checks the input for us
-    x = lite._prepare(x)
+    x = lite.prepare(x)
     interpreter = load_interpreter(lite.model_bytes, arena_size or default_arena(lite.model_bytes))
     outputs = []
     for sample in x:
@@ -85,8 +85,8 @@ def compare(model, x, *, arena_size: int | None = None, kernels: str = "referenc
     options = {"reference": dict(reference_kernels=True), "builtin": dict(xnnpack=False),
                "xnnpack": dict()}[kernels]
     litert = LiteModel(model, **options)
-    prepared = litert._prepare(x)
-    expected = np.concatenate([litert._invoke(sample[np.newaxis])[0] for sample in prepared])
+    prepared = litert.prepare(x)
+    expected = np.concatenate([litert.invoke(sample[np.newaxis])[0] for sample in prepared])
     actual = run(litert.model_bytes, prepared, arena_size=arena_size, raw=True)
     difference = np.abs(actual.astype(np.float64) - expected.astype(np.float64))
     float_difference = np.abs(litert.dequantize_output(actual) - litert.dequantize_output(expected))

@@ -45,7 +45,7 @@ def _drop_strings(model_t) -> None:
 
 def _drop_converter_metadata(model_t) -> None:
     entries = model_t.metadata or []
-    dropped = [e for e in entries if modelfile._name(e.name) in _FOR_LITERT_ONLY]
+    dropped = [e for e in entries if modelfile.metadata_name(e) in _FOR_LITERT_ONLY]
     model_t.metadata = [e for e in entries if e not in dropped] or None
     still_used = {t.buffer for g in model_t.subgraphs for t in g.tensors}
     still_used |= {e.buffer for e in model_t.metadata or []}
