@@ -45,3 +45,27 @@ def int8_model(ctx):
 
     with muted_native_logs():
         return model, converter.convert()
+
+
+@pytest.fixture(scope="session")
+def shipped_sine(ctx):
+    """The float hello-world sine model that ships inside the tflite-micro package (the micro tests' model)."""
+    from pathlib import Path
+
+    import tflite_micro
+
+    return (Path(tflite_micro.__file__).parent / "python" / "tflite_micro" / "sine_float.tflite").read_bytes()
+
+
+@pytest.fixture(scope="session")
+def int8_dense(ctx):
+    """An int8 Dense layer 4 -> 6 with random weights AND biases (the converter drops an all-zero bias)."""
+    import tensorflow as tf
+
+    from edgebook import convert
+
+    tf.keras.utils.set_random_seed(3)
+    model = tf.keras.Sequential([tf.keras.Input(shape=(4,)),
+                                 tf.keras.layers.Dense(6, bias_initializer="random_normal")])
+    calibration = np.random.default_rng(0).uniform(-1, 1, (100, 4)).astype(np.float32)
+    return convert.to_tflite(model, "int8", representative_data=calibration)

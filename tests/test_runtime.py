@@ -123,6 +123,19 @@ def test_quantize_round_trip(int8_model):
     assert lite.quantize_input(np.full((1, 4), 100.0, np.float32)).max() == 127  # clipped, not wrapped
 
 
+def test_prepare_then_invoke_is_predict_in_two_steps(int8_model):
+    from edgebook import runtime
+
+    lite = runtime.load(int8_model[1])
+    x = np.random.default_rng(2).uniform(-1, 1, (5, 4)).astype(np.float32)
+    prepared = lite.prepare(x)
+    assert prepared.dtype == np.int8 and np.array_equal(prepared, lite.quantize_input(x))
+    outputs = lite.invoke(prepared)
+    assert len(outputs) == 1 and np.array_equal(lite.dequantize_output(outputs[0]), lite.predict(x))
+    with pytest.raises(ModelInputError, match="exactly that integer type"):
+        lite.prepare(np.zeros((1, 4), np.uint8))
+
+
 def test_modelfile_reads_ops_tensors_and_buffers(tiny_dense):
     from edgebook import modelfile
 
@@ -133,6 +146,15 @@ def test_modelfile_reads_ops_tensors_and_buffers(tiny_dense):
     assert tensors[0].shape[0] == -1 and tensors[0].dtype == "float32"
     assert modelfile.op_counts(tflite_bytes)["FULLY_CONNECTED"] == 1
     assert modelfile.constant_bytes(tflite_bytes) >= 8
+
+
+def test_tensor_bytes(tiny_dense):
+    from edgebook import modelfile
+
+    by_dtype = {t.dtype: modelfile.tensor_bytes(t) for t in modelfile.tensors(tiny_dense[1])}
+    assert by_dtype == {"float32": 4}  # every tensor holds one float (a batch of one)
+    wide = modelfile.Tensor(0, "x", (-1, 3, 5), "int4", 0)
+    assert modelfile.tensor_bytes(wide) == 8  # 15 int4 values, two to a byte
 
 
 def test_measure_sizes_and_quality(tiny_dense):

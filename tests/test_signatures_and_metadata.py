@@ -179,6 +179,14 @@ def test_write_and_read_metadata(two_signatures):
     assert modelfile.read_metadata(both)["author"] == b"me" and modelfile.labels(both) == ["a", "b", "c"]
 
 
+def test_metadata_name_is_text(two_signatures):
+    from edgebook import modelfile
+
+    entries = modelfile.parse(two_signatures).metadata
+    assert {modelfile.metadata_name(entry) for entry in entries} == set(modelfile.read_metadata(two_signatures))
+    assert all(isinstance(modelfile.metadata_name(entry), str) for entry in entries)
+
+
 def test_metadata_errors(two_signatures, tmp_path):
     from edgebook import modelfile
 

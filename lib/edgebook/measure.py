@@ -58,8 +58,8 @@ class Latency:
 def _runner(model, sample) -> tuple[Callable[[], object], int]:
     """A no-argument function that runs the model once on ``sample``, and its thread count."""
     if isinstance(model, LiteModel):
-        prepared = model._prepare(sample)
-        return (lambda: model._invoke(prepared)), model.num_threads
+        prepared = model.prepare(sample)
+        return (lambda: model.invoke(prepared)), model.num_threads
     if hasattr(model, "predict_on_batch"):  # a Keras model: call it directly, no predict() overhead
         import tensorflow as tf
 

@@ -9,6 +9,7 @@ Introduced in 03_convert_and_run_with_litert.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections import Counter
 
 import flatbuffers
@@ -120,6 +121,14 @@ def _elements(shape) -> int:
     return int(np.prod([max(d, 1) for d in shape])) if len(shape) else 1
 
 
+def tensor_bytes(tensor: Tensor) -> int:
+    """Bytes a tensor's values take, for a batch of one (int4 packs two values in a byte).
+
+    Introduced in 12_tflm_hello_world (``micro.peak_activation_bytes`` adds them up).
+    """
+    return math.ceil(_elements(tensor.shape) * _ITEM_BYTES.get(tensor.dtype, 4))
+
+
 def _op_macs(name: str, inputs: list[Tensor], output: Tensor) -> int:
     """Multiply-accumulates of one op from its tensor shapes, for a batch of one."""
     out = _elements(output.shape)
@@ -202,6 +211,14 @@ def pack(model_t: "schema.ModelT") -> bytes:
 
 def _name(value) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def metadata_name(entry) -> str:
+    """The name of a metadata entry of a parsed model (``parse(model).metadata``), as text.
+
+    Introduced in 12_tflm_hello_world (``micro.strip`` drops the converter's entries by name).
+    """
+    return _name(entry.name)
 
 
 def read_metadata(model) -> dict[str, bytes]:

@@ -144,7 +144,12 @@ class LiteModel:
             return q
         return (q.astype(np.float32) - info.zero_point) * info.scale
 
-    def _prepare(self, x) -> np.ndarray:
+    def prepare(self, x) -> np.ndarray:
+        """``x`` as the input tensor takes it: float input quantized for an int8 model, everything checked.
+
+        Integer input must already have the input's exact type. ``predict`` feeds
+        what this returns to ``invoke``; ``micro.run`` feeds it to TFLM.
+        """
         x = np.asarray(x)
         self._check_shape(x)
         wanted = self.input.dtype
@@ -165,7 +170,8 @@ class LiteModel:
                 "Pass float data (predict quantizes it) or data of exactly that integer type.")
         return x
 
-    def _invoke(self, batch: np.ndarray) -> list[np.ndarray]:
+    def invoke(self, batch: np.ndarray) -> list[np.ndarray]:
+        """Every output tensor for a batch that ``prepare`` made, with no checks (what ``measure.latency`` times)."""
         n = len(batch)
         if n != self._batch:
             if self.input.shape[0] != -1 and n != self.input.shape[0]:
@@ -189,14 +195,14 @@ class LiteModel:
                 f"run() feeds the tensor as it is, and this model expects {self.input.describe()}; "
                 f"you passed {x.dtype.name} {tuple(x.shape)}. Use predict(), which converts "
                 "float data for you.")
-        return self._invoke(x)[0]
+        return self.invoke(x)[0]
 
     def predict(self, x, batch_size: int = 256) -> np.ndarray:
         """Outputs for a whole batch of float inputs, dequantized to float if the model is int8."""
-        x = self._prepare(x)
+        x = self.prepare(x)
         fixed_batch = self.input.shape[0] != -1
         step = self.input.shape[0] if fixed_batch else batch_size
-        chunks = [self._invoke(x[i:i + step])[0] for i in range(0, len(x), step)]
+        chunks = [self.invoke(x[i:i + step])[0] for i in range(0, len(x), step)]
         return self.dequantize_output(np.concatenate(chunks))
 
 
@@ -272,7 +278,7 @@ def compiled_predict(model, x, accelerator: str = "cpu") -> np.ndarray:
     Introduced in 03_convert_and_run_with_litert.
     """
     lite = LiteModel(model)  # the Interpreter reads the tensor details and does the checks
-    x = lite._prepare(x)
+    x = lite.prepare(x)
     with muted_native_logs():  # the environment prints a dozen INFO lines about plug-ins
         compiled = _compiled_model(lite.model_bytes, accelerator)
         signature = next(iter(compiled.get_signature_list()))

@@ -1,0 +1,201 @@
+"""Memory: the tensor arena, the one block of RAM where TFLM keeps a model's tensors.
+
+Three numbers bound it: ``peak_activation_bytes`` (a lower bound read from the
+file), what TFLM's recording allocator reports (``arena_report``), and the
+``smallest_arena`` the model really runs in (found by bisection).
+
+Introduced in 12_tflm_hello_world.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+import numpy as np
+
+from edgebook import modelfile, paths
+from edgebook.context import captured_native_output
+from edgebook.micro.errors import MicroError
+from edgebook.micro.interpreter import load_interpreter
+from edgebook.runtime import LiteModel, read_model_bytes
+
+ARENA_ALIGNMENT = 16
+"""TFLM aligns every buffer in the arena to 16 bytes; arena sizes are searched in these steps."""
+
+
+def peak_activation_bytes(model) -> int:
+    """The most activation bytes alive at once while the ops run: a lower bound for the arena.
+
+    A tensor lives from the op that writes it (or the start, for inputs) to the
+    last op that reads it (or the end, for outputs). Any memory planner must
+    hold every live tensor at the same time; TFLM's arena also holds its own
+    bookkeeping and alignment padding, so the real arena is larger.
+    """
+    m = modelfile.parse(model)
+    graph = m.subgraphs[0]
+    all_tensors = modelfile.tensors(model)
+    sizes = {t.index: modelfile.tensor_bytes(t) for t in all_tensors if not t.is_constant}
+    last_op = len(graph.operators) - 1
+    first_use = {int(i): 0 for i in graph.inputs}
+    last_use = {int(i): last_op for i in graph.outputs}
+    for step, op in enumerate(graph.operators):
+        for i in op.outputs:
+            first_use.setdefault(int(i), step)
+        for i in op.inputs:
+            if int(i) in sizes:
+                last_use[int(i)] = max(last_use.get(int(i), step), step)
+    peak = 0
+    for step in range(last_op + 1):
+        live = sum(size for i, size in sizes.items()
+                   if first_use.get(i, 0) <= step <= last_use.get(i, first_use.get(i, 0)))
+        peak = max(peak, live)
+    return int(peak)
+
+
+@dataclasses.dataclass(frozen=True)
+class ArenaReport:
+    """What TFLM's recording allocator says the arena holds once the model is prepared and has run.
+
+    ``head`` holds the activations, laid out by TFLM's memory planner so that
+    tensors that are never alive at the same time share bytes. ``tail`` holds
+    what lives as long as the interpreter: one small struct per tensor and per
+    op, the kernels' own data (multipliers and shifts), and the allocator's and
+    interpreter's objects. ``sections`` names the parts of the tail TFLM
+    records (the rest of the tail is those objects).
+
+    Introduced in 12_tflm_hello_world.
+    """
+
+    total: int
+    head: int
+    tail: int
+    sections: dict
+
+    def __str__(self) -> str:
+        lines = [f"TFLM records {self.total:,} B: head (activations) {self.head:,} B + tail "
+                 f"(kept for the interpreter's lifetime) {self.tail:,} B"]
+        lines += [f"  tail: {name:<45} {size:>6,} B" for name, size in self.sections.items()]
+        rest = self.tail - sum(self.sections.values())
+        lines.append(f"  tail: {'allocator and interpreter objects (the rest)':<45} {rest:>6,} B")
+        return "\n".join(lines)
+
+
+def arena_report(model, arena_size: int | None = None) -> ArenaReport:
+    """Prepare and run the model once in TFLM (on zeros) and parse its ``print_allocations`` report.
+
+    The total counts what stays allocated afterwards. While it prepares the
+    model, TFLM also borrows *temporary* space in the arena (a table of every
+    tensor's lifetime and the memory planner's working space) and gives it back
+    before the first inference, so the smallest arena that works
+    (``smallest_arena``) is larger than this total.
+
+    Introduced in 12_tflm_hello_world.
+    """
+    model_bytes = read_model_bytes(model)
+    interpreter = load_interpreter(model_bytes, arena_size or default_arena(model_bytes))
+    lite = LiteModel(model_bytes)
+    interpreter.set_input(np.zeros([max(d, 1) for d in lite.input.shape], lite.input.dtype), 0)
+    interpreter.invoke()
+    with captured_native_output(2) as report:  # TFLM prints its report on stderr
+        interpreter.print_allocations()
+    text = report.getvalue()
+    totals = {part: re.search(rf"Arena allocation {part} (\d+) bytes", text) for part in ("total", "head", "tail")}
+    if not all(totals.values()):
+        raise MicroError(f"TFLM printed no arena totals; it said: {text[:200]!r}")
+    sections = {name: int(used) for name, used in re.findall(r"'([^']+)' used (\d+) bytes", text) if int(used)}
+    return ArenaReport(*(int(totals[part].group(1)) for part in ("total", "head", "tail")), sections)
+
+
+def recorded_arena_bytes(model, arena_size: int | None = None) -> int:
+    """Arena bytes TFLM's recording allocator reports after preparing and running the model once.
+
+    This is what stays allocated, not the peak during preparation: see ``arena_report``.
+    """
+    return arena_report(model, arena_size).total
+
+
+_PROBE = textwrap.dedent("""
+    import sys, numpy as np
+    from tflite_micro.python.tflite_micro import runtime as tflm
+    model = open(sys.argv[1], "rb").read()
+    interpreter = tflm.Interpreter.from_bytes(model, arena_size=int(sys.argv[2]))
+    interpreter.set_input(np.zeros(interpreter.get_input_details(0)["shape"],
+                                   interpreter.get_input_details(0)["dtype"]), 0)
+    interpreter.invoke()
+""")
+
+
+def _runs_with_arena(model_path: Path, arena_size: int) -> bool:
+    # A separate process per try: with a tiny arena TFLM can crash the whole process.
+    probe = subprocess.run([sys.executable, "-c", _PROBE, str(model_path), str(arena_size)],
+                           capture_output=True, timeout=120)
+    return probe.returncode == 0
+
+
+@dataclasses.dataclass(frozen=True)
+class ArenaSearch:
+    """The smallest arena a model ran in, found by bisection, and what bounds it.
+
+    ``smallest`` is usually larger than ``recorded``: TFLM's recording allocator
+    reports what stays allocated after preparation, while the arena must also
+    hold the temporary tables TFLM builds while it prepares the model
+    (``preparation_bytes`` = the difference).
+    """
+
+    smallest: int          # bytes: the model prepares and runs with this arena, not with 16 bytes less
+    recorded: int          # what TFLM's recording allocator reports with a generous arena
+    peak_activations: int  # lower bound from tensor lifetimes (no bookkeeping)
+    tries: int
+
+    @property
+    def preparation_bytes(self) -> int:
+        """Arena bytes needed only while TFLM prepares the model (smallest minus recorded)."""
+        return self.smallest - self.recorded
+
+    def __str__(self) -> str:
+        return (f"smallest arena {self.smallest:,} B (found in {self.tries} tries); TFLM records "
+                f"{self.recorded:,} B in use after preparation (+{self.preparation_bytes:,} B borrowed while "
+                f"preparing); peak activations {self.peak_activations:,} B")
+
+
+def smallest_arena(model) -> ArenaSearch:
+    """Find the smallest tensor arena that works, by bisection in 16-byte steps.
+
+    Each try prepares and runs the model once in a fresh process. The result is
+    for this host (64-bit pointers): on a 32-bit microcontroller TFLM's
+    bookkeeping is a little smaller, so the same arena is enough there.
+    """
+    model_bytes = read_model_bytes(model)
+    recorded = recorded_arena_bytes(model_bytes)
+    # The recorded total is still in use after preparation, so no smaller arena can work:
+    # bisect between it (fails, or is just enough) and a size that works.
+    low = max(-(-recorded // ARENA_ALIGNMENT) * ARENA_ALIGNMENT - ARENA_ALIGNMENT, 0)
+    step = max(recorded // 4 // ARENA_ALIGNMENT, 1) * ARENA_ALIGNMENT  # a first guess at the temporaries
+    high, tries = low + step, 0
+    with tempfile.TemporaryDirectory(dir=paths.build_dir("micro")) as folder:  # one file per search
+        model_path = Path(folder) / "arena_probe.tflite"
+        model_path.write_bytes(model_bytes)
+        while True:  # double the step until an arena works
+            tries += 1
+            if _runs_with_arena(model_path, high):
+                break
+            low, step = high, step * 2
+            high = low + step
+        while high - low > ARENA_ALIGNMENT:
+            middle = (low + high) // 2 // ARENA_ALIGNMENT * ARENA_ALIGNMENT
+            tries += 1
+            if _runs_with_arena(model_path, middle):
+                high = middle
+            else:
+                low = middle
+    return ArenaSearch(high, recorded, peak_activation_bytes(model_bytes), tries)
+
+
+def default_arena(model) -> int:
+    """A generous arena for running a model on the host: the peak activations times 4, plus 16 KB."""
+    return 4 * peak_activation_bytes(model) + 16 * 1024

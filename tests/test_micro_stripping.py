@@ -1,0 +1,48 @@
+"""edgebook.micro.stripping: what TFLM reads from the model file: strip and size_breakdown."""
+import numpy as np
+
+
+def test_strip_removes_what_tflm_never_reads_and_changes_no_output(shipped_sine):
+    from edgebook import micro, modelfile, runtime
+
+    stripped = micro.strip(shipped_sine)
+    assert len(stripped) < len(shipped_sine)
+    model_t = modelfile.parse(stripped)
+    assert model_t.description is None and not model_t.signatureDefs and not model_t.metadata
+    assert all(not t.name for t in model_t.subgraphs[0].tensors)
+    # Only the metadata buffers went: the weights are the same bytes.
+    assert modelfile.constant_bytes(shipped_sine) - modelfile.constant_bytes(stripped) == sum(
+        len(data) for data in modelfile.read_metadata(shipped_sine).values())
+    x = np.linspace(0, 2 * np.pi, 50, dtype=np.float32)[:, None]
+    assert np.array_equal(micro.run(stripped, x), micro.run(shipped_sine, x))
+    assert np.array_equal(runtime.load(stripped).predict(x), runtime.load(shipped_sine).predict(x))
+    assert micro.strip(stripped) == stripped
+
+
+def test_strip_keeps_other_metadata_and_renumbers_its_buffer(shipped_sine):
+    from edgebook import micro, modelfile
+
+    labelled = modelfile.write_metadata(shipped_sine, "labels", "sine")
+    stripped = micro.strip(labelled)
+    assert modelfile.read_metadata(stripped) == {"labels": b"sine"}  # its buffer index moved down by two
+    assert len(modelfile.parse(stripped).buffers) == len(modelfile.parse(labelled).buffers) - 2
+
+
+def test_strip_keeps_an_int8_model_bit_exact(int8_dense):
+    from edgebook import micro
+
+    model_bytes = int8_dense
+    x = np.random.default_rng(1).uniform(-1, 1, (30, 4)).astype(np.float32)
+    stripped = micro.strip(model_bytes)
+    assert np.array_equal(micro.run(stripped, x, raw=True), micro.run(model_bytes, x, raw=True))
+
+
+def test_size_breakdown_adds_up(shipped_sine):
+    from edgebook import micro
+
+    parts = micro.size_breakdown(shipped_sine)
+    assert tuple(parts) == micro.SIZE_PARTS and sum(parts.values()) == len(shipped_sine)
+    assert parts["weights and biases"] >= (16 + 16 * 16 + 16 + 16 + 16 + 1) * 4  # float32 weights and biases
+    assert all(size > 0 for size in parts.values())
+    stripped = micro.size_breakdown(micro.strip(shipped_sine))
+    assert stripped["names and description"] == stripped["signatures"] == stripped["converter metadata"] == 0
