@@ -13,7 +13,7 @@ def two_signatures(ctx):
     """A model with two signatures: ``scale`` (one uint8 input) and ``combine`` (two float inputs)."""
     import tensorflow as tf
 
-    from edgebook.context import muted_native_logs
+    from edgebook.nativelogs import muted_native_logs
 
     class Tiny(tf.Module):
         def __init__(self):

@@ -18,14 +18,14 @@ Introduced in 08_architectures_for_the_edge.
 from __future__ import annotations
 
 import dataclasses
-import warnings
 
 import numpy as np
 import tensorflow as tf
 
 from edgebook import convert
-from edgebook.context import SEED, muted_native_logs
 from edgebook.errors import ConversionError
+from edgebook.nativelogs import muted_native_logs
+from edgebook.seeding import SEED
 
 
 # --- ImageNet models by name --------------------------------------------------------
@@ -122,8 +122,7 @@ def to_tflite(model: tf.keras.Model, recipe: str = "float32", **options) -> byte
         convert.RECIPES[recipe](converter, **options)
     except TypeError:
         raise ConversionError(f"The {recipe!r} recipe does not take the options {sorted(options)}.") from None
-    with muted_native_logs(), warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Statistics for quantized inputs were expected")
+    with muted_native_logs():
         return converter.convert()
 
 

@@ -36,8 +36,8 @@ from pathlib import Path
 import numpy as np
 
 from edgebook import modelfile
-from edgebook.context import captured_native_output, muted_native_logs
 from edgebook.errors import FlexUnavailableError, UnsupportedOpsError
+from edgebook.nativelogs import captured_native_output, muted_native_logs
 from edgebook.runtime import read_model_bytes
 
 SELECT, CUSTOM = "select", "custom"

@@ -15,7 +15,6 @@ Introduced in 03_convert_and_run_with_litert.
 """
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Callable
 
@@ -23,8 +22,8 @@ import numpy as np
 import tensorflow as tf
 
 from edgebook import paths
-from edgebook.context import muted_native_logs
 from edgebook.errors import ConversionError, ModelNotFoundError
+from edgebook.nativelogs import muted_native_logs
 
 
 def _float32(converter: "tf.lite.TFLiteConverter") -> None:
@@ -147,8 +146,7 @@ def to_tflite(model, recipe: str = "float32", *, sparse: bool = False, keep_floa
             raise ConversionError("keep_float works with the int8 recipe (and without sparse=True).")
         if "representative_data" not in options:
             raise ConversionError("keep_float needs representative_data too (e.g. train_x[:200]).")
-        with muted_native_logs(), warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Statistics for quantized inputs were expected")
+        with muted_native_logs():
             return _selectively_quantized(converter, options["representative_data"], keep_float)
     try:
         RECIPES[recipe](converter, **options)
@@ -167,9 +165,8 @@ def run_converter(converter, what: str = "float32") -> bytes:
     ``ConversionError`` with the first lines of the converter's long message.
     """
     try:
-        with muted_native_logs(), warnings.catch_warnings():
-            # Emitted for every int8-input model converted from TF2; it does not apply to them.
-            warnings.filterwarnings("ignore", message="Statistics for quantized inputs were expected")
+        # setup() filters the warning every int8-input conversion gives ("Statistics for quantized inputs").
+        with muted_native_logs():
             return converter.convert()
     except Exception as error:  # the converter's own messages are long; keep the first lines
         # edgebook.compat (10_ops_and_compatibility) is imported only when a conversion fails.

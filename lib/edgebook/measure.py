@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from edgebook.context import is_quick
+from edgebook.mode import is_quick
 from edgebook.runtime import LiteModel, read_model_bytes
 
 

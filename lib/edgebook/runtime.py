@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
-from edgebook.context import muted_native_logs
 from edgebook.errors import DelegateError, MetadataNotFoundError, ModelInputError, ModelNotFoundError
+from edgebook.nativelogs import muted_native_logs
 
 _INTEGER_TYPES = (np.int8, np.uint8, np.int16)
 
