@@ -20,7 +20,7 @@ import dataclasses
 
 import numpy as np
 
-from edgebook import data
+from edgebook import datafiles
 from edgebook.errors import DataError, ModelInputError
 
 SAMPLE_RATE = 16_000
@@ -148,7 +148,7 @@ def clean_words() -> Words:
 
     Introduced in 13_keyword_spotting.
     """
-    arrays = data.read_verified_npz(data.spec("keywords"))
+    arrays = datafiles.read_verified_npz(datafiles.DATASET_FILES["keywords"])
     audio, offsets = arrays["audio"], arrays["offsets"]
     clips = tuple(audio[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1))
     return Words(clips, arrays["word"], arrays["voice"].astype(np.int64), arrays["voice_name"],
@@ -161,7 +161,7 @@ def voices_by_split() -> dict[str, np.ndarray]:
     Introduced in 13_keyword_spotting.
     """
     ids = np.unique(clean_words().voice)
-    parts = data.split_by_group(ids, ids, ids)
+    parts = datafiles.split_by_group(ids, ids, ids)
     return {"train": parts[0], "val": parts[2], "test": parts[4]}
 
 

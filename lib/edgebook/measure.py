@@ -15,7 +15,8 @@ from typing import Callable
 import numpy as np
 
 from edgebook.mode import is_quick
-from edgebook.runtime import LiteModel, read_model_bytes
+from edgebook.modelfile import read_model_bytes
+from edgebook.runtime import LiteModel
 
 
 # --- size ---------------------------------------------------------------------

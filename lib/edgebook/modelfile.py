@@ -10,16 +10,31 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from pathlib import Path
 
 import flatbuffers
 import numpy as np
 from ai_edge_litert import schema_py_generated as schema
 
-from edgebook.errors import MetadataNotFoundError
-from edgebook.runtime import read_model_bytes
+from edgebook.errors import MetadataNotFoundError, ModelNotFoundError
 
 _OP_NAMES = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
 _TYPE_NAMES = {v: k.lower() for k, v in vars(schema.TensorType).items() if not k.startswith("_")}
+
+
+def read_model_bytes(model) -> bytes:
+    """The bytes of a model given as bytes, as a path to a .tflite file, or as an object
+    that holds them in ``.model_bytes`` (a ``runtime.LiteModel``, a wrapper)."""
+    if isinstance(model, (bytes, bytearray)):
+        return bytes(model)
+    if hasattr(model, "model_bytes"):
+        return model.model_bytes
+    path = Path(model)
+    if not path.is_file():
+        raise ModelNotFoundError(
+            f"There is no model file at {path}. Convert and save one first "
+            "(edgebook.convert.save writes to build/models/), or check the name.")
+    return path.read_bytes()
 
 
 @dataclasses.dataclass(frozen=True)

@@ -19,12 +19,13 @@ import dataclasses
 import inspect
 import keyword
 import re
-from pathlib import Path
 
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
-from edgebook.errors import DelegateError, MetadataNotFoundError, ModelInputError, ModelNotFoundError
+from edgebook import modelfile
+from edgebook.errors import DelegateError, MetadataNotFoundError, ModelInputError
+from edgebook.modelfile import read_model_bytes  # runtime.read_model_bytes stays a name: micro uses it
 from edgebook.nativelogs import muted_native_logs
 
 _INTEGER_TYPES = (np.int8, np.uint8, np.int16)
@@ -56,20 +57,6 @@ def _tensor_info(detail: dict) -> TensorInfo:
     shape = tuple(int(d) for d in detail.get("shape_signature", detail["shape"]))
     return TensorInfo(detail["name"], detail["index"], shape, np.dtype(detail["dtype"]),
                       float(scale), int(zero_point))
-
-
-def read_model_bytes(model) -> bytes:
-    """The bytes of a model given as bytes or as a path to a .tflite file."""
-    if isinstance(model, (bytes, bytearray)):
-        return bytes(model)
-    if isinstance(model, LiteModel):
-        return model.model_bytes
-    path = Path(model)
-    if not path.is_file():
-        raise ModelNotFoundError(
-            f"There is no model file at {path}. Convert and save one first "
-            "(edgebook.convert.save writes to build/models/), or check the name.")
-    return path.read_bytes()
 
 
 class LiteModel:
@@ -465,8 +452,6 @@ def wrap(model, *, name: str = "LiteRTModel", num_threads: int = 1, labels=None)
 
     Introduced in 11_pre_and_post_processing.
     """
-    from edgebook import modelfile  # modelfile imports this module
-
     model_bytes = read_model_bytes(model)
     with muted_native_logs():
         found = _signatures_of(Interpreter(model_content=model_bytes))

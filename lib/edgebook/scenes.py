@@ -664,10 +664,10 @@ def load_pretrained(model) -> None:
 
     Introduced in 15_person_detection.
     """
-    from edgebook import data
+    from edgebook import datafiles
     from edgebook.errors import DataError
 
-    arrays = data.read_verified_npz(data.PRETRAINED["person_weights"])
+    arrays = datafiles.read_verified_npz(datafiles.PRETRAINED["person_weights"])
     weights = [arrays[f"w{i:02d}"] for i in range(len(arrays))]
     expected = [tuple(w.shape) for w in model.get_weights()]
     if [tuple(w.shape) for w in weights] != expected:
