@@ -135,7 +135,7 @@ def test_wrap_int8_model_says_how_to_quantize(int8_model):
 
 
 def test_identifier_makes_python_names():
-    from edgebook.runtime import _identifier
+    from edgebook.wrapper import _identifier
 
     assert _identifier("serving_default") == "serving_default"
     assert _identifier("output:0") == "output_0"

@@ -135,6 +135,14 @@ def _elements(shape) -> int:
     return int(np.prod([max(d, 1) for d in shape])) if len(shape) else 1
 
 
+def tensor_bytes(tensor: Tensor) -> float:
+    """The bytes a tensor's values take (an open batch axis counts as one; int4 is half a byte).
+
+    Used by ``profile`` and by micro's estimate of the arena a model needs.
+    """
+    return _elements(tensor.shape) * _ITEM_BYTES.get(tensor.dtype, 4)
+
+
 def _op_macs(name: str, inputs: list[Tensor], output: Tensor) -> int:
     """Multiply-accumulates of one op from its tensor shapes, for a batch of one."""
     out = _elements(output.shape)
@@ -173,7 +181,7 @@ def profile(model, subgraph: int = 0) -> list[OpProfile]:
         first_output = op_outputs[0]
         macs = _op_macs(op.name, op_inputs, first_output) if len(op_inputs) > 1 else 0
         param_bytes = sum(t.constant_bytes for t in op_inputs)
-        activation_bytes = int(sum(_elements(t.shape) * _ITEM_BYTES.get(t.dtype, 4) for t in op_outputs))
+        activation_bytes = int(sum(tensor_bytes(t) for t in op_outputs))
         rows.append(OpProfile(op.index, op.name, first_output.shape, int(macs), param_bytes, activation_bytes))
     return rows
 
@@ -215,8 +223,12 @@ def pack(model_t: "schema.ModelT") -> bytes:
     return bytes(builder.Output())
 
 
-def _name(value) -> str:
+def text_of(value) -> str:
+    """A string field of the FlatBuffer as text (the schema gives bytes or str)."""
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+_name = text_of  # the name micro.py still uses (the micro package switches to text_of)
 
 
 def read_metadata(model) -> dict[str, bytes]:
@@ -233,7 +245,7 @@ def read_metadata(model) -> dict[str, bytes]:
             data = model_bytes[buffer.offset:buffer.offset + buffer.size]
         else:
             data = b"" if buffer.data is None else np.asarray(buffer.data, dtype=np.uint8).tobytes()
-        entries[_name(entry.name)] = data
+        entries[text_of(entry.name)] = data
     return entries
 
 
@@ -262,7 +274,7 @@ def write_metadata(model, name: str, data) -> bytes:
                          "write_metadata cannot re-pack it. Use ai_edge_litert.tools.flatbuffer_utils.")
     stored = np.frombuffer(bytes(data), dtype=np.uint8)
     m.metadata = list(m.metadata or [])
-    existing = [entry for entry in m.metadata if _name(entry.name) == name]
+    existing = [entry for entry in m.metadata if text_of(entry.name) == name]
     if existing:
         m.buffers[existing[0].buffer].data = stored
     else:
