@@ -41,7 +41,7 @@ def int8_model(ctx):
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     converter.inference_input_type = tf.int8
     converter.inference_output_type = tf.int8
-    from edgebook.context import muted_native_logs
+    from edgebook.nativelogs import muted_native_logs
 
     with muted_native_logs():
         return model, converter.convert()

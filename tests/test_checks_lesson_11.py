@@ -208,7 +208,7 @@ def test_best_signature_not_attempted(small_cnn, best_context):
 def app_bytes(small_cnn):
     import tensorflow as tf
 
-    from edgebook.context import muted_native_logs
+    from edgebook.nativelogs import muted_native_logs
 
     app = make_app_class(best_right)(small_cnn[0])
     functions = [app.classify.get_concrete_function(), app.best.get_concrete_function()]

@@ -229,9 +229,9 @@ def test_tflm_check_names_custom_and_flex_ops(models):
 
 
 def test_single_op_model_keeps_one_op(models):
-    from edgebook import compat, modelfile, runtime
+    from edgebook import modelfile, opchecks, runtime
 
-    one_op = compat._single_op_model(models["dense"], 0)
+    one_op = opchecks._single_op_model(models["dense"], 0)
     assert len(modelfile.ops(one_op)) == 1
     assert runtime.load(one_op).interpreter is not None
 

@@ -3,7 +3,7 @@ the optional Visual Wake Words path (never downloads in tests)."""
 import numpy as np
 import pytest
 
-from edgebook import scenes
+from edgebook import person_detector, scene_render, scenes
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def test_scenes_are_seeded(small):
 
 def test_scenes_render_in_chunks_the_same_way(monkeypatch):
     whole = scenes.person_scenes(rooms=3, per_room=4, seed=1)[0]
-    monkeypatch.setattr(scenes, "_CHUNK", 5)
+    monkeypatch.setattr(scene_render, "_CHUNK", 5)
     chunked = scenes.person_scenes(rooms=3, per_room=4, seed=1)[0]
     # The noise is drawn chunk by chunk, so pixels may differ by the noise only.
     assert np.abs(whole.astype(int) - chunked.astype(int)).mean() < 8
@@ -39,23 +39,23 @@ def test_scenes_render_in_chunks_the_same_way(monkeypatch):
 def test_a_person_changes_the_picture():
     # The same scene parameters drawn with and without the person.
     rng = np.random.default_rng(0)
-    room = scenes._rooms(rng, 1)
+    room = scene_render.random_rooms(rng, 1)
     n = 4
     args = dict(room=room, room_of=np.zeros(n, np.int64), shift_x=np.zeros(n), shift_y=np.zeros(n),
-                clutter=scenes._clutter(rng, n), distractors=scenes._distractors(rng, n),
-                people=scenes._people(rng, n),
+                clutter=scene_render.random_clutter(rng, n), distractors=scene_render.random_distractors(rng, n),
+                people=scene_render.random_people(rng, n),
                 camera=dict(gain=np.ones(n), offset=np.zeros(n), noise=np.zeros(n), blur=np.zeros(n, bool)))
     args["people"]["sofa"][:] = False
     args["people"]["height"][:] = 70
     args["people"]["top"][:] = 0.3
-    without = scenes._render(**args, has_person=np.zeros(n, bool), rng=rng)
-    with_person = scenes._render(**args, has_person=np.ones(n, bool), rng=rng)
+    without = scene_render.render(**args, has_person=np.zeros(n, bool), rng=rng)
+    with_person = scene_render.render(**args, has_person=np.ones(n, bool), rng=rng)
     changed = np.mean(without != with_person, axis=(1, 2))
     assert np.all(changed > 0.02), changed
 
 
 def test_shapes_may_leave_the_frame():
-    canvas = scenes._Canvas(np.zeros((2, 96, 96), np.float32))
+    canvas = scene_render._Canvas(np.zeros((2, 96, 96), np.float32))
     which = np.arange(2)
     canvas.capsule(which, [-30, 80], [10, 90], [10, 140], [10, 90], 2.0, 1.0)
     canvas.box(which, [-50, 90], [-50, 90], [5, 200], [5, 200], 0.5)
@@ -126,7 +126,7 @@ def test_visual_wake_words_only_explains_without_download(monkeypatch, capsys, t
     def no_network(*args, **kwargs):
         raise AssertionError("visual_wake_words must not download unless asked")
 
-    monkeypatch.setattr(scenes.urllib.request, "urlretrieve", no_network)
+    monkeypatch.setattr(person_detector.urllib.request, "urlretrieve", no_network)
     assert scenes.visual_wake_words(tmp_path) is None
     said = capsys.readouterr().out
     assert "download=True" in said and scenes.VWW_URL in said
@@ -150,8 +150,8 @@ def test_read_image_folders(tmp_path):
 
 def test_resize():
     big = np.arange(192 * 192).reshape(192, 192)
-    assert scenes._resize(big, 96).shape == (96, 96)
-    assert scenes._resize(big[:96, :96], 96) is not None
+    assert person_detector._resize(big, 96).shape == (96, 96)
+    assert person_detector._resize(big[:96, :96], 96) is not None
 
 
 def test_person_dataset_is_split_by_room(ctx):

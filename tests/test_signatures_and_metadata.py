@@ -13,7 +13,7 @@ def two_signatures(ctx):
     """A model with two signatures: ``scale`` (one uint8 input) and ``combine`` (two float inputs)."""
     import tensorflow as tf
 
-    from edgebook.context import muted_native_logs
+    from edgebook.nativelogs import muted_native_logs
 
     class Tiny(tf.Module):
         def __init__(self):
@@ -135,7 +135,7 @@ def test_wrap_int8_model_says_how_to_quantize(int8_model):
 
 
 def test_identifier_makes_python_names():
-    from edgebook.runtime import _identifier
+    from edgebook.wrapper import _identifier
 
     assert _identifier("serving_default") == "serving_default"
     assert _identifier("output:0") == "output_0"

@@ -9,10 +9,18 @@ The modules, by concern (each helper is defined once and names the lesson
 that introduces it):
 
 - ``edgebook.context``   setup(): environment, seeds, logging, paths
+- ``edgebook.nativelogs`` muting or capturing what C/C++ code prints
+- ``edgebook.seeding``   TensorFlow with Keras 2, seeded and deterministic
+- ``edgebook.mode``      quick mode and the other environment flags
 - ``edgebook.data``      offline datasets by name, with fixed splits
+- ``edgebook.datafiles`` the committed data files, their SHA-256 checks, and the splits
 - ``edgebook.convert``   Keras / SavedModel / concrete function -> .tflite
 - ``edgebook.runtime``   run .tflite models with LiteRT
+- ``edgebook.wrapper``   a model's signatures, and a typed wrapper with one method per signature
+- ``edgebook.tensorinfo`` what one input or output of a model is
 - ``edgebook.compat``    which runtime runs which ops: Select TF ops, custom ops, analyzer, GPU, TFLM
+- ``edgebook.unsupported`` ops without a built-in kernel: why a conversion stopped, what to do
+- ``edgebook.opchecks``  op by op: what the GPU delegate would take, what TFLM has kernels for
 - ``edgebook.modelfile`` what is inside a .tflite file (ops, tensors, buffers, per-op profile)
 - ``edgebook.models``    the course's baseline models, trained once and cached
 - ``edgebook.measure``   size, latency, accuracy
@@ -22,9 +30,12 @@ that introduces it):
 - ``edgebook.progress``  progress bars over long loops and training epochs, quiet under CI
 - ``edgebook.architectures`` ImageNet models by name, fast conversion, MACs, published figures
 - ``edgebook.micro``     TFLM on the host: run, compare, arena search, C++ export, boards
-- ``edgebook.audio``     log-mel features, spoken-word data, streams, smoothing and detection (lesson 13)
-- ``edgebook.scenes``    seeded 96x96 person scenes, frame streams, hysteresis (lesson 15)
-- ``edgebook.gestures``  seeded magic-wand accelerometer gestures, augmentation, viewer plots (lesson 14)
+- ``edgebook.audio``     log-mel features, spoken-word data, streams, smoothing and detection (lesson 13),
+  from ``logmel``, ``spoken_words`` and ``keyword_streams``
+- ``edgebook.scenes``    seeded 96x96 person scenes, frame streams, hysteresis (lesson 15),
+  from ``scene_render``, ``person_streams`` and ``person_detector``
+- ``edgebook.gestures``  seeded magic-wand accelerometer gestures, augmentation, viewer plots (lesson 14),
+  from ``wand_motion`` and ``gesture_plots``
 - ``edgebook.scoreboard`` every lesson's headline model found or rebuilt, measured in one table (lesson 16)
 - ``edgebook.exercises`` exercise checks and hints
 - ``edgebook.workbook``  builds notebooks/ from solutions/
@@ -49,7 +60,9 @@ _SUBMODULES = (
     "context", "data", "synth", "convert", "runtime", "compat", "modelfile", "measure", "benchmark",
     "models", "plots", "weights", "architectures", "pruning", "clustering", "qat", "micro", "exercises",
     "workbook", "paths", "errors", "checks", "scenes", "gestures", "audio", "scoreboard", "progress",
-    "workshop",
+    "workshop", "nativelogs", "seeding", "mode", "datafiles", "unsupported", "opchecks", "wrapper", "tensorinfo",
+    "logmel", "spoken_words", "keyword_streams", "scene_render", "person_streams", "person_detector",
+    "wand_motion", "gesture_plots",
 )
 
 

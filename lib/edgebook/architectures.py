@@ -18,14 +18,12 @@ Introduced in 08_architectures_for_the_edge.
 from __future__ import annotations
 
 import dataclasses
-import warnings
 
 import numpy as np
 import tensorflow as tf
 
 from edgebook import convert
-from edgebook.context import SEED, muted_native_logs
-from edgebook.errors import ConversionError
+from edgebook.seeding import SEED
 
 
 # --- ImageNet models by name --------------------------------------------------------
@@ -92,15 +90,6 @@ def random_images(name: str, n: int, resolution: int | None = None, seed: int = 
 
 # --- conversion, without the SavedModel round trip ----------------------------------
 
-def inference_function(model: tf.keras.Model, batch_size: int = 1):
-    """The model's inference call (``training=False``) traced for a fixed batch: a concrete function.
-
-    Introduced in 08_architectures_for_the_edge.
-    """
-    spec = tf.TensorSpec([batch_size, *model.input_shape[1:]], tf.float32, name="images")
-    return tf.function(lambda images: model(images, training=False)).get_concrete_function(spec)
-
-
 def to_tflite(model: tf.keras.Model, recipe: str = "float32", **options) -> bytes:
     """Convert a (large) Keras model for a batch of one, with a recipe of ``convert.RECIPES``.
 
@@ -108,23 +97,14 @@ def to_tflite(model: tf.keras.Model, recipe: str = "float32", **options) -> byte
     first writes the whole Keras model out as a SavedModel and reads it back:
     seconds for an ImageNet model. This traces the inference function once and
     hands the frozen graph straight to the converter
-    (``experimental_lower_to_saved_model = False``). The ops and weights are the
+    (``convert.to_tflite(model, frozen_graph=True)``, which sets
+    ``experimental_lower_to_saved_model = False``). The ops and weights are the
     same; the file has no signature (use ``runtime.load(...).predict``).
     ``representative_data=`` is needed by the int8 and int16x8 recipes.
 
     Introduced in 08_architectures_for_the_edge.
     """
-    if recipe not in convert.RECIPES:
-        raise ConversionError(f"Unknown recipe {recipe!r}; the course has: {', '.join(convert.RECIPES)}.")
-    converter = convert.converter_for(inference_function(model))
-    converter.experimental_lower_to_saved_model = False
-    try:
-        convert.RECIPES[recipe](converter, **options)
-    except TypeError:
-        raise ConversionError(f"The {recipe!r} recipe does not take the options {sorted(options)}.") from None
-    with muted_native_logs(), warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Statistics for quantized inputs were expected")
-        return converter.convert()
+    return convert.to_tflite(model, recipe, frozen_graph=True, **options)
 
 
 # --- counting ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 from edgebook import data, models
-from edgebook.context import SEED, seed_everything
+from edgebook.seeding import SEED, seed_everything
 
 FINE_TUNE_LEARNING_RATE = 1e-4  # small steps: the centroids only need nudging
 CQAT_LEARNING_RATE = 3e-4

@@ -6,24 +6,23 @@ logs, matplotlib defaults, and the paths and versions of this installation.
 """
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import dataclasses
-import io
 import logging
-import os
 import platform
 import sys
-import tempfile
 import warnings
 from importlib import metadata
 from pathlib import Path
 
 from edgebook import paths
 from edgebook.errors import SetupError
+# Re-exported: lessons and tests wrote edgebook.context.X before these had modules of their own.
+from edgebook.mode import flag, is_quick
+from edgebook.nativelogs import captured_native_output, muted_native_logs
+from edgebook.seeding import SEED, import_tensorflow, seed_everything
 
-SEED = 42
-"""The course's default seed: the same numbers on every run."""
+__all__ = ["Context", "setup", "forbid_network", "pinned_versions", "environment_report",
+           "SEED", "seed_everything", "is_quick", "muted_native_logs", "captured_native_output"]
 
 PACKAGES = ("tensorflow", "tf-keras", "tensorflow-model-optimization",
             "ai-edge-litert", "tflite-micro", "numpy", "scikit-learn", "matplotlib")
@@ -50,84 +49,11 @@ class Context:
                 f"  versions: {versions}")
 
 
-@contextlib.contextmanager
-def muted_native_logs():
-    """Silence what TensorFlow's and LiteRT's C++ code prints to stderr.
-
-    Jupyter forwards even C-level output into the notebook, so without this a
-    learner sees dozens of INFO lines about CUDA, XNNPACK and NPU plug-ins.
-    Python exceptions are unaffected: their messages still reach you.
-    """
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):  # no real stderr (some embedded kernels)
-        yield
-        return
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
-@contextlib.contextmanager
-def captured_native_output(fd: int = 2):
-    """Collect what C/C++ code writes to a file descriptor (1 = stdout, 2 = stderr).
-
-    Native code writes straight to the descriptor and bypasses ``sys.stdout``;
-    this points the descriptor at a temporary file for the duration and yields
-    a ``StringIO`` that holds the text once the block ends.
-    """
-    collected = io.StringIO()
-    (sys.stdout if fd == 1 else sys.stderr).flush()
-    libc = ctypes.CDLL(None)
-    with tempfile.TemporaryFile() as native_text:
-        saved = os.dup(fd)
-        try:
-            os.dup2(native_text.fileno(), fd)
-            yield collected
-        finally:
-            libc.fflush(None)  # C's own buffer, before the descriptor points back
-            os.dup2(saved, fd)
-            os.close(saved)
-            native_text.seek(0)
-            collected.write(native_text.read().decode(errors="replace"))
-
-
 def _version(package: str) -> str:
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return "not installed"
-
-
-def _flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def is_quick() -> bool:
-    """Quick mode (EDGEBOOK_QUICK=1) shrinks benchmarks and sweeps for dry runs."""
-    return _flag("EDGEBOOK_QUICK")
-
-
-def _import_tensorflow():
-    """Import TensorFlow with Keras 2, or explain why that is no longer possible."""
-    os.environ["TF_USE_LEGACY_KERAS"] = "1"
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    with muted_native_logs():
-        import tensorflow as tf
-        keras_name = tf.keras.__name__
-    if not keras_name.startswith("tf_keras"):
-        raise SetupError(
-            "TensorFlow is already running with Keras 3, but this course needs Keras 2 "
-            "(tf_keras) for the Model Optimization Toolkit. This happens when TensorFlow "
-            "or Keras is used before edgebook.setup(). Restart the kernel "
-            "(Kernel > Restart Kernel; on Colab: Runtime > Restart session) and run the notebook from the top."
-        )
-    return tf
 
 
 def _quiet_python_logs(tf) -> None:
@@ -143,16 +69,6 @@ def _quiet_python_logs(tf) -> None:
     warnings.filterwarnings("ignore", message=".*tf.lite.Interpreter is deprecated.*")
     # The converter says this for every int8-input model converted from TF2, where it does not apply.
     warnings.filterwarnings("ignore", message="Statistics for quantized inputs were expected")
-
-
-def seed_everything(seed: int = SEED) -> None:
-    """Seed Python, NumPy and TensorFlow, and make TensorFlow's ops deterministic."""
-    tf = _import_tensorflow()
-    tf.keras.utils.set_random_seed(seed)  # seeds random, numpy and tensorflow at once
-    try:
-        tf.config.experimental.enable_op_determinism()
-    except RuntimeError:  # already enabled in this process
-        pass
 
 
 def forbid_network() -> None:
@@ -195,9 +111,9 @@ def setup(seed: int = SEED, *, verbose: bool = True) -> Context:
     """
     if sys.version_info[:2] != (3, 11):
         warnings.warn(f"The course is tested on Python 3.11; this is {platform.python_version()}.")
-    if _flag("EDGEBOOK_NO_NETWORK"):
+    if flag("EDGEBOOK_NO_NETWORK"):
         forbid_network()
-    tf = _import_tensorflow()
+    tf = import_tensorflow()
     _quiet_python_logs(tf)
     seed_everything(seed)
 
@@ -210,7 +126,7 @@ def setup(seed: int = SEED, *, verbose: bool = True) -> Context:
         build=paths.build_dir(),
         seed=seed,
         colab="google.colab" in sys.modules,
-        ci=_flag("CI"),
+        ci=flag("CI"),
         quick=is_quick(),
         versions={"python": platform.python_version(),
                   **{name: _version(name) for name in PACKAGES}},

@@ -15,7 +15,6 @@ Introduced in 03_convert_and_run_with_litert.
 """
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Callable
 
@@ -23,8 +22,9 @@ import numpy as np
 import tensorflow as tf
 
 from edgebook import paths
-from edgebook.context import muted_native_logs
 from edgebook.errors import ConversionError, ModelNotFoundError
+from edgebook.nativelogs import muted_native_logs
+from edgebook.unsupported import explain_conversion_error
 
 
 def _float32(converter: "tf.lite.TFLiteConverter") -> None:
@@ -112,6 +112,15 @@ def converter_for(model) -> "tf.lite.TFLiteConverter":
         "SavedModel, or a concrete function.")
 
 
+def inference_function(model: tf.keras.Model, batch_size: int = 1):
+    """The model's inference call (``training=False``) traced for a fixed batch: a concrete function.
+
+    Introduced in 08_architectures_for_the_edge.
+    """
+    spec = tf.TensorSpec([batch_size, *model.input_shape[1:]], tf.float32, name="images")
+    return tf.function(lambda images: model(images, training=False)).get_concrete_function(spec)
+
+
 def _selectively_quantized(converter, representative_data, keep_float) -> bytes:
     """int8 everywhere except the named ops or tensors, through the quantization debugger.
 
@@ -129,7 +138,8 @@ def _selectively_quantized(converter, representative_data, keep_float) -> bytes:
     return debugger.get_nondebug_quantized_model()
 
 
-def to_tflite(model, recipe: str = "float32", *, sparse: bool = False, keep_float=None, **options) -> bytes:
+def to_tflite(model, recipe: str = "float32", *, sparse: bool = False, keep_float=None,
+              frozen_graph: bool = False, **options) -> bytes:
     """Convert ``model`` to ``.tflite`` bytes with the named recipe (see ``RECIPES``).
 
     ``representative_data=train_x[:200]`` is needed by the int8 and int16x8 recipes.
@@ -138,17 +148,25 @@ def to_tflite(model, recipe: str = "float32", *, sparse: bool = False, keep_floa
     ``keep_float=["FULLY_CONNECTED"]`` (op types) or output tensor names, with the
     int8 recipe: selective quantization, those stay float and the model keeps
     float input and output (introduced in 04_post_training_quantization).
+    ``frozen_graph=True`` (a Keras model) traces the inference call for a batch of
+    one and hands the frozen graph straight to the converter, without the
+    SavedModel round trip of ``from_keras_model``: seconds faster for an ImageNet
+    model, the same ops and weights, but no signature (introduced in
+    08_architectures_for_the_edge, where ``architectures.to_tflite`` calls it).
     """
     if recipe not in RECIPES:
         raise ConversionError(f"Unknown recipe {recipe!r}; the course has: {', '.join(RECIPES)}.")
-    converter = converter_for(model)
+    if frozen_graph:
+        converter = converter_for(inference_function(model))
+        converter.experimental_lower_to_saved_model = False
+    else:
+        converter = converter_for(model)
     if keep_float:
         if recipe != "int8" or sparse:
             raise ConversionError("keep_float works with the int8 recipe (and without sparse=True).")
         if "representative_data" not in options:
             raise ConversionError("keep_float needs representative_data too (e.g. train_x[:200]).")
-        with muted_native_logs(), warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Statistics for quantized inputs were expected")
+        with muted_native_logs():
             return _selectively_quantized(converter, options["representative_data"], keep_float)
     try:
         RECIPES[recipe](converter, **options)
@@ -167,14 +185,10 @@ def run_converter(converter, what: str = "float32") -> bytes:
     ``ConversionError`` with the first lines of the converter's long message.
     """
     try:
-        with muted_native_logs(), warnings.catch_warnings():
-            # Emitted for every int8-input model converted from TF2; it does not apply to them.
-            warnings.filterwarnings("ignore", message="Statistics for quantized inputs were expected")
+        # setup() filters the warning every int8-input conversion gives ("Statistics for quantized inputs").
+        with muted_native_logs():
             return converter.convert()
     except Exception as error:  # the converter's own messages are long; keep the first lines
-        # edgebook.compat (10_ops_and_compatibility) is imported only when a conversion fails.
-        from edgebook.compat import explain_conversion_error
-
         unsupported = explain_conversion_error(error)
         if unsupported is not None:
             raise unsupported from None

@@ -14,8 +14,9 @@ from typing import Callable
 
 import numpy as np
 
-from edgebook.context import is_quick
-from edgebook.runtime import LiteModel, read_model_bytes
+from edgebook.mode import is_quick
+from edgebook.modelfile import read_model_bytes
+from edgebook.runtime import LiteModel
 
 
 # --- size ---------------------------------------------------------------------

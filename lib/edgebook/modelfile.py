@@ -11,16 +11,31 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections import Counter
+from pathlib import Path
 
 import flatbuffers
 import numpy as np
 from ai_edge_litert import schema_py_generated as schema
 
-from edgebook.errors import MetadataNotFoundError
-from edgebook.runtime import read_model_bytes
+from edgebook.errors import MetadataNotFoundError, ModelNotFoundError
 
 _OP_NAMES = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
 _TYPE_NAMES = {v: k.lower() for k, v in vars(schema.TensorType).items() if not k.startswith("_")}
+
+
+def read_model_bytes(model) -> bytes:
+    """The bytes of a model given as bytes, as a path to a .tflite file, or as an object
+    that holds them in ``.model_bytes`` (a ``runtime.LiteModel``, a wrapper)."""
+    if isinstance(model, (bytes, bytearray)):
+        return bytes(model)
+    if hasattr(model, "model_bytes"):
+        return model.model_bytes
+    path = Path(model)
+    if not path.is_file():
+        raise ModelNotFoundError(
+            f"There is no model file at {path}. Convert and save one first "
+            "(edgebook.convert.save writes to build/models/), or check the name.")
+    return path.read_bytes()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -167,7 +182,7 @@ def profile(model, subgraph: int = 0) -> list[OpProfile]:
         first_output = op_outputs[0]
         macs = _op_macs(op.name, op_inputs, first_output) if len(op_inputs) > 1 else 0
         param_bytes = sum(t.constant_bytes for t in op_inputs)
-        activation_bytes = int(sum(_elements(t.shape) * _ITEM_BYTES.get(t.dtype, 4) for t in op_outputs))
+        activation_bytes = int(sum(tensor_bytes(t) for t in op_outputs))
         rows.append(OpProfile(op.index, op.name, first_output.shape, int(macs), param_bytes, activation_bytes))
     return rows
 
@@ -209,7 +224,8 @@ def pack(model_t: "schema.ModelT") -> bytes:
     return bytes(builder.Output())
 
 
-def _name(value) -> str:
+def text_of(value) -> str:
+    """A string field of the FlatBuffer as text (the schema gives bytes or str)."""
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
@@ -218,7 +234,7 @@ def metadata_name(entry) -> str:
 
     Introduced in 12_tflm_hello_world (``micro.strip`` drops the converter's entries by name).
     """
-    return _name(entry.name)
+    return text_of(entry.name)
 
 
 def read_metadata(model) -> dict[str, bytes]:
@@ -235,7 +251,7 @@ def read_metadata(model) -> dict[str, bytes]:
             data = model_bytes[buffer.offset:buffer.offset + buffer.size]
         else:
             data = b"" if buffer.data is None else np.asarray(buffer.data, dtype=np.uint8).tobytes()
-        entries[_name(entry.name)] = data
+        entries[text_of(entry.name)] = data
     return entries
 
 
@@ -264,7 +280,7 @@ def write_metadata(model, name: str, data) -> bytes:
                          "write_metadata cannot re-pack it. Use ai_edge_litert.tools.flatbuffer_utils.")
     stored = np.frombuffer(bytes(data), dtype=np.uint8)
     m.metadata = list(m.metadata or [])
-    existing = [entry for entry in m.metadata if _name(entry.name) == name]
+    existing = [entry for entry in m.metadata if text_of(entry.name) == name]
     if existing:
         m.buffers[existing[0].buffer].data = stored
     else:

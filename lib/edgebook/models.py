@@ -12,7 +12,7 @@ import numpy as np
 import tensorflow as tf
 
 from edgebook import data, paths, progress
-from edgebook.context import SEED, seed_everything
+from edgebook.seeding import SEED, seed_everything
 
 DIGITS_MAX_PIXEL = 16.0
 DIGITS_INPUT_SHAPE = (8, 8, 1)

@@ -22,8 +22,8 @@ import tensorflow as tf
 import tensorflow_model_optimization as tfmot
 
 from edgebook import convert, data, measure, models, progress
-from edgebook.context import SEED, seed_everything
 from edgebook.errors import EdgebookError
+from edgebook.seeding import SEED, seed_everything
 
 PRUNING_EPOCHS = 4
 """Fine-tuning epochs while pruning: enough for this small model to recover (about 0.5 s each)."""

@@ -20,8 +20,8 @@ import tensorflow as tf
 import tensorflow_model_optimization as tfmot
 
 from edgebook import data, models
-from edgebook.context import SEED
 from edgebook.errors import EdgebookError
+from edgebook.seeding import SEED
 
 QAT_EPOCHS = 3
 """Fine-tuning epochs: QAT starts from a trained model, so a few epochs are enough."""

@@ -35,9 +35,9 @@ import tensorflow as tf
 
 from edgebook import (architectures, audio, clustering, convert, data, gestures, measure, micro, modelfile,
                       models, paths, progress, pruning, qat, scenes)
-from edgebook.context import SEED, seed_everything
 from edgebook.errors import EdgebookError
 from edgebook.runtime import LiteModel
+from edgebook.seeding import SEED, seed_everything
 
 MODEL_SUFFIXES = (".tflite", ".keras")
 """A scoreboard model is a ``.tflite`` file, or a Keras ``.keras`` file (lesson 02's)."""

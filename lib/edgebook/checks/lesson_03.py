@@ -200,7 +200,7 @@ def _check_run_litert(run_litert, model_bytes=None, images=None):
     from ai_edge_litert.interpreter import Interpreter
 
     from edgebook import runtime
-    from edgebook.context import muted_native_logs
+    from edgebook.nativelogs import muted_native_logs
 
     if unanswered(run_litert):
         raise NotAttempted()

@@ -108,7 +108,7 @@ def _reference_probabilities(raw_images):
 def _check_best_signature(app, raw_images=None, expected_probabilities=None):
     import tensorflow as tf
 
-    from edgebook.context import muted_native_logs
+    from edgebook.nativelogs import muted_native_logs
 
     app = require(app)
     best = getattr(app, "best", None)

@@ -19,10 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from edgebook import modelfile, paths
-from edgebook.context import captured_native_output
+from edgebook.nativelogs import captured_native_output
 from edgebook.micro.errors import MicroError
 from edgebook.micro.interpreter import load_interpreter
-from edgebook.runtime import LiteModel, read_model_bytes
+from edgebook.modelfile import read_model_bytes
+from edgebook.runtime import LiteModel
 
 ARENA_ALIGNMENT = 16
 """TFLM aligns every buffer in the arena to 16 bytes; arena sizes are searched in these steps."""

@@ -9,7 +9,7 @@ import dataclasses
 
 from edgebook import modelfile
 from edgebook.micro.errors import MicroError
-from edgebook.runtime import read_model_bytes
+from edgebook.modelfile import read_model_bytes
 
 @dataclasses.dataclass(frozen=True)
 class Board:

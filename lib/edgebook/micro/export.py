@@ -20,7 +20,7 @@ from edgebook import modelfile, paths
 from edgebook.errors import ModelInputError
 from edgebook.micro.arena import ARENA_ALIGNMENT, smallest_arena
 from edgebook.micro.errors import MicroError
-from edgebook.runtime import read_model_bytes
+from edgebook.modelfile import read_model_bytes
 
 _ADD_NAME_EXCEPTIONS = {"UNIDIRECTIONAL_SEQUENCE_LSTM": "AddUnidirectionalSequenceLSTM",
                         "PADV2": "AddPadV2", "CUMSUM": "AddCumSum"}

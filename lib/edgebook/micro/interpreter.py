@@ -9,7 +9,7 @@ Introduced in 12_tflm_hello_world.
 from __future__ import annotations
 
 from edgebook import modelfile
-from edgebook.context import captured_native_output
+from edgebook.nativelogs import captured_native_output
 from edgebook.micro.errors import MicroError
 
 SOFTMAX_SMALLEST_INPUT_SCALE = 2.0 ** -26

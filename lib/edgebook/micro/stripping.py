@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from edgebook import modelfile
 from edgebook.errors import ModelInputError
-from edgebook.runtime import read_model_bytes
+from edgebook.modelfile import read_model_bytes
 
 _FOR_LITERT_ONLY = modelfile.CONVERTER_ENTRIES
 """Metadata the converter writes for LiteRT ("min_runtime_version", "CONVERSION_METADATA"):
