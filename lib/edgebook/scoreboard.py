@@ -211,7 +211,7 @@ def _pcqat_int8() -> bytes:
 
 def _separable_cnn() -> bytes:
     seed_everything()
-    model = architectures.build_digits_cnn("separable")
+    model = architectures.build_separable_cnn()
     models.fit(model, models.baseline_digits(), epochs=architectures.DIGITS_EPOCHS)
     return architectures.to_tflite(model)
 
