@@ -207,7 +207,7 @@ def test_pareto_front_keeps_the_points_nothing_beats():
     assert pareto_front([]) == []
 
 
-def test_pareto_chart_labels_every_accuracy_row(ctx, monkeypatch):
+def test_pareto_front_chart_labels_every_accuracy_row(ctx, monkeypatch):
     import matplotlib.pyplot as plt
 
     from edgebook import scoreboard
@@ -219,9 +219,9 @@ def test_pareto_chart_labels_every_accuracy_row(ctx, monkeypatch):
                                    row(4, "04_c", 50_000, 0.95), row(12, "12_sine", 2_000, 0.03, "MAE")])
     shown = []
     monkeypatch.setattr(plt, "show", lambda: (shown.append(plt.gcf()), plt.close("all")))
-    front = scoreboard.pareto(board)
+    front = scoreboard.plot_pareto_front(board)
     assert [r.name for r in front] == ["03_b", "02_a"]
     labels = sorted(text.get_text() for text in shown[0].axes[0].texts)
     assert labels == ["02", "03", "04"]  # the MAE row is not on an accuracy chart
     with pytest.raises(ValueError, match="gzip_bytes"):
-        scoreboard.pareto(board, size="params")
+        scoreboard.plot_pareto_front(board, size="params")

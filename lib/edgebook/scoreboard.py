@@ -7,7 +7,7 @@ how to rebuild it when the file is missing, and its lesson's held-out test split
     >>> board = scoreboard.score()
     >>> print(board)                      # one aligned table
     >>> board["13_keywords"].arena_bytes  # one row, by name
-    >>> scoreboard.pareto(board)          # size vs accuracy, with the Pareto front
+    >>> scoreboard.plot_pareto_front(board)  # size vs accuracy, with the Pareto front
 
 A row holds the file's bytes (and gzip bytes: the download), the lesson's quality
 metric on its held-out split, the median latency of one sample on this CPU (LiteRT,
@@ -481,7 +481,8 @@ def pareto_front(points: Sequence[tuple[float, float]]) -> list[int]:
     return sorted(front, key=lambda i: points[i])
 
 
-def pareto(scoreboard: Scoreboard, *, size: str = "bytes", title: str = "The course's models: size vs accuracy"):
+def plot_pareto_front(scoreboard: Scoreboard, *, size: str = "bytes",
+                      title: str = "The course's models: size vs accuracy"):
     """Accuracy against size (log scale) for the scoreboard's accuracy rows, each point labelled
     with its lesson number, and the Pareto front: the models nothing else beats on both.
 
