@@ -110,10 +110,10 @@ def test_mobilenet_v3_published_row_is_the_installed_docstring():
 def test_digits_cnns(ctx):
     from edgebook import architectures
 
-    plain = architectures.build_digits_cnn("plain")
-    separable = architectures.build_digits_cnn("separable")
+    plain = architectures.build_plain_cnn()
+    separable = architectures.build_separable_cnn()
+    assert (plain.name, separable.name) == ("plain_cnn", "separable_cnn")
     assert plain.count_params() == 94_634 and separable.count_params() == 13_962
     assert architectures.keras_macs(plain) == 2_434_304 and architectures.keras_macs(separable) == 364_800
     assert plain.output_shape == separable.output_shape == (None, 10)
-    with pytest.raises(ValueError, match="plain' or 'separable"):
-        architectures.build_digits_cnn("dense")
+    assert [layer.name for layer in separable.layers][3:6] == ["pool1", "depthwise2", "depthwise2_bn"]

@@ -13,9 +13,9 @@ def parameter_bytes(hidden_units):
 
 
 def test_parameter_bytes_matches_a_converted_model(ctx):
-    from edgebook import convert, data, micro, modelfile
+    from edgebook import convert, data, micro, modelfile, models
 
-    model = ex.sine_model(16)
+    model = models.build_sine_model(16)
     model_bytes = convert.to_tflite(model, "int8", representative_data=data.load("sine").x_train[:100])
     assert sum(t.constant_bytes for t in modelfile.tensors(micro.strip(model_bytes))) == parameter_bytes(16) == 420
 
@@ -147,9 +147,10 @@ def test_double_rounding_not_attempted():
 # --- Exercise 7.1: peak activations -------------------------------------------------------------
 
 def test_peak_activations_matches_tflm(ctx):
-    from edgebook import convert, data, micro
+    from edgebook import convert, data, micro, models
 
-    model_bytes = convert.to_tflite(ex.sine_model(12), "int8", representative_data=data.load("sine").x_train[:100])
+    model_bytes = convert.to_tflite(models.build_sine_model(12), "int8",
+                                    representative_data=data.load("sine").x_train[:100])
     assert micro.peak_activation_bytes(model_bytes) == 2 * 12
 
 

@@ -1,4 +1,6 @@
-"""edgebook.scoreboard: the entries, find vs rebuild, the table, lookups, the Pareto front and chart."""
+"""edgebook.scoreboard: the entries, find vs rebuild, the rebuilt models are the lessons', the table,
+lookups, the Pareto front and chart."""
+import ast
 import json
 import re
 
@@ -73,6 +75,72 @@ def test_entries_use_the_file_names_the_lessons_save():
     assert "digits_cnn.keras" in files  # lesson 02 saves it with model.save
 
 
+class _Built(Exception):
+    """Raised by a spied builder: the rebuild got as far as building its model, and this is the model."""
+
+
+def _model_the_rebuild_builds(monkeypatch, entry_name: str, builder: str):
+    """The Keras model a scoreboard entry's rebuild makes with ``models.<builder>`` (before training it)."""
+    from edgebook import models, scoreboard
+
+    build = getattr(models, builder)
+
+    def spy(*args, **kwargs):
+        raise _Built(build(*args, **kwargs))
+
+    monkeypatch.setattr(models, builder, spy)
+    with pytest.raises(_Built) as built:
+        scoreboard.entry(entry_name).build()
+    return built.value.args[0]
+
+
+def _lesson_definition(lesson: int, name: str, **names):
+    """What the first top-level statement defining ``name`` in the lesson's solution defines, run
+    with ``names`` (the lesson's own variables it needs): the model as the learner reads it."""
+    notebook = next((paths.root() / "solutions").glob(f"{lesson:02d}_*.ipynb"))
+    for cell in json.loads(notebook.read_text())["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.parse("".join(cell["source"])).body:
+            defines = (isinstance(node, ast.FunctionDef) and node.name == name
+                       or isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets))
+            if defines:
+                exec(compile(ast.Module([node], type_ignores=[]), notebook.name, "exec"), names)
+                return names[name]
+    raise AssertionError(f"{notebook.name} defines no {name}")
+
+
+@pytest.mark.parametrize("lesson, entry_name, builder", [
+    (2, "02_digits_keras", "build_digits_cnn"),
+    (12, "12_sine", "build_sine_model"),
+    (13, "13_keywords", "build_keyword_spotter"),
+    (14, "14_wand", "build_wand_model"),
+])
+def test_a_rebuild_trains_the_model_its_lesson_writes(ctx, monkeypatch, tmp_path, lesson, entry_name, builder):
+    import tensorflow as tf
+    from edgebook import audio, gestures, models
+
+    monkeypatch.setattr(paths, "build_dir", lambda *parts: tmp_path)  # no cached digits CNN: it is built
+    rebuilt = _model_the_rebuild_builds(monkeypatch, entry_name, builder)
+    if lesson == 2:
+        lesson_model = _lesson_definition(2, "model", tf=tf)
+    elif lesson == 12:
+        lesson_model = _lesson_definition(12, "build_sine_model", tf=tf)(16)
+    elif lesson == 13:
+        train_x = np.zeros((1, audio.frame_count(audio.CLIP_SAMPLES), audio.MEL_BINS, 1), np.float32)
+        lesson_model = _lesson_definition(13, "float_model", tf=tf, layers=tf.keras.layers, audio=audio,
+                                          train_x=train_x)
+        # the .tflite file's tensors are named after the layers: same names, same bytes
+        assert [layer.name for layer in rebuilt.layers] == [layer.name for layer in lesson_model.layers]
+    else:
+        lesson_model = _lesson_definition(14, "build_wand_model", tf=tf, gestures=gestures,
+                                          WINDOW=gestures.WINDOW_SAMPLES)()
+    assert models.same_layers(rebuilt, lesson_model), (models.layers_of(rebuilt), models.layers_of(lesson_model))
+    assert rebuilt.count_params() == lesson_model.count_params() > 0
+    if lesson != 12:  # lesson 12 leaves its model Keras's numbered "sequential" name (its section 4 reads it)
+        assert rebuilt.name == lesson_model.name
+
+
 def test_find_or_build_rebuilds_once_then_finds(models_folder, line_entry):
     from edgebook import scoreboard
 
@@ -139,7 +207,7 @@ def test_pareto_front_keeps_the_points_nothing_beats():
     assert pareto_front([]) == []
 
 
-def test_pareto_chart_labels_every_accuracy_row(ctx, monkeypatch):
+def test_pareto_front_chart_labels_every_accuracy_row(ctx, monkeypatch):
     import matplotlib.pyplot as plt
 
     from edgebook import scoreboard
@@ -151,9 +219,9 @@ def test_pareto_chart_labels_every_accuracy_row(ctx, monkeypatch):
                                    row(4, "04_c", 50_000, 0.95), row(12, "12_sine", 2_000, 0.03, "MAE")])
     shown = []
     monkeypatch.setattr(plt, "show", lambda: (shown.append(plt.gcf()), plt.close("all")))
-    front = scoreboard.pareto(board)
+    front = scoreboard.plot_pareto_front(board)
     assert [r.name for r in front] == ["03_b", "02_a"]
     labels = sorted(text.get_text() for text in shown[0].axes[0].texts)
     assert labels == ["02", "03", "04"]  # the MAE row is not on an accuracy chart
     with pytest.raises(ValueError, match="gzip_bytes"):
-        scoreboard.pareto(board, size="params")
+        scoreboard.plot_pareto_front(board, size="params")

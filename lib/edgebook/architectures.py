@@ -176,30 +176,46 @@ TALK_CLAIM = {"faster": 40, "smaller": 8}
 for a few points of accuracy."""
 
 
-# --- small CNNs for the digits: plain vs depthwise separable --------------------------
+# --- small CNNs for the 16x16 digits: plain vs depthwise separable ----------------------
 
 DIGITS_EPOCHS = 15
 """Epochs that train both digits CNNs to their plateau (about 5 s each on a 2-core CPU)."""
 
 
-def build_digits_cnn(kind: str = "plain", widths=(32, 64, 128), input_shape=(16, 16, 1)) -> tf.keras.Model:
-    """A small digits classifier of three convolution blocks, ``plain`` or ``separable``.
+def build_plain_cnn(widths=(32, 64, 128), input_shape=(16, 16, 1)) -> tf.keras.Model:
+    """The plain small digits CNN: three blocks of standard 3x3 convolutions (94,634
+    parameters at the default widths).
 
-    Both start with a standard 3x3 convolution (one input channel: nothing to
-    separate). After that, ``plain`` uses 3x3 convolutions and ``separable``
-    MobileNet's pair: a 3x3 depthwise convolution (one filter per channel) and
-    a 1x1 pointwise convolution that mixes the channels. Every convolution is
-    followed by batch normalization and ReLU, as in MobileNet; the converter
-    folds the normalization into the convolution's weights, so it costs nothing
-    on the device. Its momentum is 0.9 instead of 0.99 because the digits give
-    only a few hundred training steps, too few for slower running averages.
-    Max pooling halves the image between blocks; global average pooling and a
-    dense layer classify.
+    Lesson 08 trains it against ``build_separable_cnn``, the same blocks with
+    MobileNet's depthwise separable convolutions (its docstring describes both).
 
     Introduced in 08_architectures_for_the_edge.
     """
-    if kind not in ("plain", "separable"):
-        raise ValueError(f"kind must be 'plain' or 'separable', not {kind!r}.")
+    return _three_block_cnn("plain", widths, input_shape)
+
+
+def build_separable_cnn(widths=(32, 64, 128), input_shape=(16, 16, 1)) -> tf.keras.Model:
+    """The MobileNet-style small digits CNN: depthwise separable convolutions (13,962
+    parameters at the default widths).
+
+    Both it and ``build_plain_cnn`` start with a standard 3x3 convolution (one
+    input channel: nothing to separate). After that, the plain CNN uses 3x3
+    convolutions and this one MobileNet's pair: a 3x3 depthwise convolution
+    (one filter per channel) and a 1x1 pointwise convolution that mixes the
+    channels. Every convolution is followed by batch normalization and ReLU, as
+    in MobileNet; the converter folds the normalization into the convolution's
+    weights, so it costs nothing on the device. Its momentum is 0.9 instead of
+    0.99 because the digits give only a few hundred training steps, too few for
+    slower running averages. Max pooling halves the image between blocks;
+    global average pooling and a dense layer classify.
+
+    Introduced in 08_architectures_for_the_edge.
+    """
+    return _three_block_cnn("separable", widths, input_shape)
+
+
+def _three_block_cnn(kind: str, widths, input_shape) -> tf.keras.Model:
+    """Three convolution blocks of ``widths`` channels, "plain" or "separable", compiled."""
     layers = tf.keras.layers
 
     def normalized(layer):

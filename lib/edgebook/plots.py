@@ -101,7 +101,7 @@ def bars(values: Mapping[str, float], *, title: str = "", unit: str = "", log: b
     plt.show()
 
 
-def pareto(rows, *, size: str = "gzip_bytes", title: str = "Size vs accuracy") -> None:
+def size_vs_accuracy(rows, *, size: str = "gzip_bytes", title: str = "Size vs accuracy") -> None:
     """Accuracy against size for the rows of a ``measure.compare`` table (log size axis).
 
     The best choices sit top-left: small and accurate. Introduced in

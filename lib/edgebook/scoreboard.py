@@ -7,7 +7,7 @@ how to rebuild it when the file is missing, and its lesson's held-out test split
     >>> board = scoreboard.score()
     >>> print(board)                      # one aligned table
     >>> board["13_keywords"].arena_bytes  # one row, by name
-    >>> scoreboard.pareto(board)          # size vs accuracy, with the Pareto front
+    >>> scoreboard.plot_pareto_front(board)  # size vs accuracy, with the Pareto front
 
 A row holds the file's bytes (and gzip bytes: the download), the lesson's quality
 metric on its held-out split, the median latency of one sample on this CPU (LiteRT,
@@ -211,7 +211,7 @@ def _pcqat_int8() -> bytes:
 
 def _separable_cnn() -> bytes:
     seed_everything()
-    model = architectures.build_digits_cnn("separable")
+    model = architectures.build_separable_cnn()
     models.fit(model, models.baseline_digits(), epochs=architectures.DIGITS_EPOCHS)
     return architectures.to_tflite(model)
 
@@ -233,16 +233,14 @@ def _digits_app() -> bytes:
     return convert.to_tflite(classify.get_concrete_function())
 
 
-# Lessons 12-14 write their models in the notebook, for the learner to read; their recipes are
-# repeated here (same layers, seeds and epochs) so the scoreboard can rebuild a missing file.
+# Lessons 12-14 write their models in the notebook, for the learner to read, and check that the
+# builders in ``models`` make the same networks; these rebuilds call those builders and train them
+# with the lessons' recipes (same seeds, epochs, batches and calibration data).
 
 def _sine_micro() -> bytes:
     """Lesson 12: 1 -> 16 -> 16 -> 1, 600 full-batch epochs, int8, stripped for TFLM."""
     sine = data.load("sine")
-    tf.keras.utils.set_random_seed(0)
-    dense = functools.partial(tf.keras.layers.Dense, bias_initializer="random_normal")
-    model = tf.keras.Sequential([tf.keras.Input(shape=(1,)), dense(16, activation="relu"),
-                                 dense(16, activation="relu"), dense(1)])
+    model = models.build_sine_model()  # seeds itself, as the lesson's does
     model.compile(optimizer=tf.keras.optimizers.Adam(0.01), loss="mse")
     model.fit(sine.x_train, sine.y_train, epochs=600, batch_size=len(sine.x_train), verbose=0)
     return micro.strip(convert.to_tflite(model, "int8", representative_data=sine.x_train))
@@ -253,16 +251,7 @@ def _keyword_spotter() -> bytes:
     keywords = data.load("keywords")
     train_x = audio.log_mel(keywords.x_train)[..., np.newaxis]
     tf.keras.utils.set_random_seed(SEED)
-    layers = tf.keras.layers
-    model = tf.keras.Sequential([
-        tf.keras.Input(shape=train_x.shape[1:]),
-        layers.Conv2D(8, (10, 8), strides=2, padding="same", activation="relu"),
-        layers.Conv2D(16, 3, strides=2, padding="same", activation="relu"),
-        layers.Conv2D(32, 3, strides=2, padding="same", activation="relu"),
-        layers.Flatten(),
-        layers.Dropout(0.2),
-        layers.Dense(len(audio.CLASS_NAMES), activation="softmax"),
-    ], name="keyword_spotter")
+    model = models.build_keyword_spotter()
     epochs, batch_size = 20, 64
     schedule = tf.keras.optimizers.schedules.CosineDecay(3e-3, epochs * math.ceil(len(train_x) / batch_size))
     model.compile(optimizer=tf.keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy")
@@ -275,21 +264,7 @@ def _wand() -> bytes:
     wand = data.load("gestures")
     train_x, train_y = gestures.augment(wand.x_train, wand.y_train, copies=2, seed=SEED)
     seed_everything(SEED)
-    layers = tf.keras.layers
-    model = tf.keras.Sequential([
-        layers.Input((gestures.WINDOW_SAMPLES, 3), name="accel"),
-        layers.Reshape((gestures.WINDOW_SAMPLES, 1, 3)),
-        layers.Conv2D(8, (5, 1), padding="same", activation="relu"),
-        layers.MaxPooling2D((4, 1)),
-        layers.Conv2D(16, (5, 1), padding="same", activation="relu"),
-        layers.MaxPooling2D((4, 1)),
-        layers.Conv2D(16, (3, 1), padding="same", activation="relu"),
-        layers.Flatten(),
-        layers.Dropout(0.2),
-        layers.Dense(len(gestures.GESTURES), activation="softmax", name="gesture"),
-    ], name="wand_cnn")
-    model.compile(optimizer=tf.keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy",
-                  steps_per_execution=40)
+    model = models.build_wand_model()
     model.fit(train_x, train_y, epochs=20, batch_size=32, verbose=0)
     one_window = tf.function(lambda x: model(x, training=False)).get_concrete_function(
         tf.TensorSpec([1, gestures.WINDOW_SAMPLES, 3], tf.float32))
@@ -506,7 +481,8 @@ def pareto_front(points: Sequence[tuple[float, float]]) -> list[int]:
     return sorted(front, key=lambda i: points[i])
 
 
-def pareto(scoreboard: Scoreboard, *, size: str = "bytes", title: str = "The course's models: size vs accuracy"):
+def plot_pareto_front(scoreboard: Scoreboard, *, size: str = "bytes",
+                      title: str = "The course's models: size vs accuracy"):
     """Accuracy against size (log scale) for the scoreboard's accuracy rows, each point labelled
     with its lesson number, and the Pareto front: the models nothing else beats on both.
 

@@ -78,30 +78,16 @@ parameter_bytes = Exercise(
 
 # --- Exercise 4.2: fit a flash budget ----------------------------------------------------------
 
-def sine_model(hidden_units: int, seed: int = 0):
-    """The lesson's architecture, untrained, with small random (non-zero) biases.
-
-    The converter leaves out a bias that is all zeros, as a freshly built Dense
-    layer's is, so a model measured before training would look smaller than
-    the trained one.
-    """
-    import tensorflow as tf
-
-    tf.keras.utils.set_random_seed(seed)
-    return tf.keras.Sequential([
-        tf.keras.Input(shape=(1,)),
-        tf.keras.layers.Dense(hidden_units, activation="relu", bias_initializer="random_normal"),
-        tf.keras.layers.Dense(hidden_units, activation="relu", bias_initializer="random_normal"),
-        tf.keras.layers.Dense(1, bias_initializer="random_normal"),
-    ])
-
-
 def stripped_int8_bytes(hidden_units: int) -> int:
-    """Flash bytes of the sine model with this many hidden units, int8 and stripped for TFLM."""
-    from edgebook import convert, data, micro
+    """Flash bytes of the sine model with this many hidden units, int8 and stripped for TFLM.
+
+    The model is untrained: ``models.build_sine_model`` starts the biases random, so it
+    has the bytes of a trained one.
+    """
+    from edgebook import convert, data, micro, models
 
     calibration = data.load("sine").x_train[:200]
-    model = sine_model(hidden_units)
+    model = models.build_sine_model(hidden_units)
     return len(micro.strip(convert.to_tflite(model, "int8", representative_data=calibration)))
 
 
