@@ -13,9 +13,9 @@ from edgebook import paths
 @pytest.fixture
 def models_folder(tmp_path, monkeypatch, ctx):
     """An empty build/models/ of the test's own, so the course's build/ is never touched."""
-    from edgebook import scoreboard
+    from edgebook import headline_models
 
-    monkeypatch.setattr(scoreboard, "models_dir", lambda: tmp_path)
+    monkeypatch.setattr(headline_models, "models_dir", lambda: tmp_path)
     return tmp_path
 
 

@@ -36,7 +36,8 @@ that introduces it):
   from ``scene_render``, ``person_streams`` and ``person_detector``
 - ``edgebook.gestures``  seeded magic-wand accelerometer gestures, augmentation, viewer plots (lesson 14),
   from ``wand_motion`` and ``gesture_plots``
-- ``edgebook.scoreboard`` every lesson's headline model found or rebuilt, measured in one table (lesson 16)
+- ``edgebook.headline_models`` every lesson's headline model: its file, its rebuild, its test split (lesson 16)
+- ``edgebook.scoreboard`` those models found or rebuilt, measured in one table, and their Pareto chart (lesson 16)
 - ``edgebook.exercises`` exercise checks and hints
 - ``edgebook.workbook``  builds notebooks/ from solutions/
 - ``edgebook.workshop``  the offline workshop kit: wheels, the course and install.sh
@@ -59,8 +60,8 @@ __version__ = "0.1.0"
 _SUBMODULES = (
     "context", "data", "synth", "convert", "runtime", "compat", "modelfile", "measure", "benchmark",
     "models", "plots", "weights", "architectures", "pruning", "clustering", "qat", "micro", "exercises",
-    "workbook", "paths", "errors", "checks", "scenes", "gestures", "audio", "scoreboard", "progress",
-    "workshop", "nativelogs", "seeding", "mode", "datafiles", "unsupported", "opchecks", "wrapper", "tensorinfo",
+    "workbook", "paths", "errors", "checks", "scenes", "gestures", "audio", "scoreboard", "headline_models",
+    "progress", "workshop", "nativelogs", "seeding", "mode", "datafiles", "unsupported", "opchecks", "wrapper", "tensorinfo",
     "logmel", "spoken_words", "keyword_streams", "scene_render", "person_streams", "person_detector",
     "wand_motion", "gesture_plots",
 )
