@@ -1,26 +1,16 @@
-"""Seeded 96x96 grey scenes with and without a person, and the frame-stream helpers of
-lesson 15's "switch the TV off when nobody watches".
+"""Lesson 15's scenes, streams and detector, in the module lessons import.
 
-The scenes are made up, and the lesson says so. Each one is a room (a wall
-with a gradient and maybe a pattern, a floor, furniture) with clutter
-(boxes, lines, blobs) and person-like distractors (floor lamps, plants,
-chairs, coat stands, bottles: upright shapes with a round top). Half of them
-also hold a person: a head, a torso, two arms and two legs in a random pose
-(standing, walking, waving, sitting), at a random size, place and contrast,
-sometimes partly hidden behind a sofa or cut off by the frame edge. A camera
-step changes exposure, adds blur and sensor noise, and stores 8-bit pixels,
-as the 96x96 grey camera of the TFLM person detection example does.
+- ``edgebook.scene_render``: seeded 96x96 grey scenes with and without a person.
+  They are made up, and the lesson says so; that module says what a scene holds
+  and how it is drawn. The same seed always gives the same pixels.
+- ``edgebook.person_streams``: frames of one room over time, and the hysteresis
+  of "switch the TV off when nobody watches".
+- ``edgebook.person_detector``: the MobileNet-style detector, its pretrained
+  weights, and real images (Visual Wake Words folders).
 
     >>> x, y, groups = scenes.person_scenes()      # x (n, 96, 96) uint8, y 0/1, groups = room ids
     >>> stream = scenes.person_stream()            # frames of one room over time, and the truth
     >>> tv_on = scenes.hysteresis(detections, on_after=3, off_after=6)
-
-The scenes are drawn in ``edgebook.scene_render``, the streams and hysteresis are in
-``edgebook.person_streams``, the detector, its weights and the real images in
-``edgebook.person_detector``; this module is the one lessons import, with every
-name they use. Everything is drawn with vectorized NumPy: each shape is computed for all
-images at once, in a small window around it, so 4,000 scenes take a second or
-two. The same seed always gives the same pixels.
 
 Introduced in 15_person_detection.
 """
