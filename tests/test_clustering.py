@@ -50,3 +50,22 @@ def test_cqat_keeps_clusters_and_converts_to_int8(trained_tiny):
     assert any("quant" in layer.name for layer in qat_model.layers)
     int8_bytes = convert.to_tflite(qat_model, "int8", representative_data=models.prepare_digits(small.x_train[:32]))
     assert runtime.load(int8_bytes).input.dtype == np.int8
+
+
+def test_cluster_returns_what_lesson_07_trains_by_hand(trained_tiny):
+    """Lesson 07's sweep reuses section 2's hand-made 16-cluster model: it must be the helper's, exactly."""
+    import tensorflow as tf
+    import tensorflow_model_optimization as tfmot
+    from edgebook import clustering, models
+
+    model, small = trained_tiny
+    by_hand = tfmot.clustering.keras.cluster_weights(
+        models.copy(model), number_of_clusters=4,
+        cluster_centroids_init=tfmot.clustering.keras.CentroidInitialization.KMEANS_PLUS_PLUS)
+    by_hand.compile(optimizer=tf.keras.optimizers.Adam(1e-4),
+                    loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    tf.keras.utils.set_random_seed(123)  # whatever the state before: k-means++ and models.fit seed themselves
+    models.fit(by_hand, small, epochs=1)
+    by_hand = tfmot.clustering.keras.strip_clustering(by_hand)
+    helper = clustering.cluster(model, small, 4, epochs=1)
+    assert all(np.array_equal(a, b) for a, b in zip(by_hand.get_weights(), helper.get_weights()))

@@ -57,6 +57,34 @@ def test_quantized_recipes_stay_close_to_float(small_cnn, recipes):
         assert np.abs(runtime.load(recipes[recipe]).predict(x) - reference).max() < 0.1, recipe
 
 
+def test_keras_models_get_the_bytes_from_keras_model_writes(small_cnn, recipes):
+    """to_tflite skips from_keras_model's SavedModel export, and the files stay byte for byte the same."""
+    import tensorflow as tf
+
+    from edgebook import convert
+
+    model, x, _ = small_cnn
+    for recipe in ("float32", "int8"):
+        converter = tf.lite.TFLiteConverter.from_keras_model(model)
+        convert.RECIPES[recipe](converter, **({"representative_data": x} if recipe == "int8" else {}))
+        assert convert.run_converter(converter) == recipes[recipe], recipe
+
+
+def test_models_the_serving_function_cannot_trace_take_from_keras_model(small_cnn):
+    import tensorflow as tf
+
+    from edgebook import convert
+
+    class Doubler(tf.keras.Model):  # subclassed: no model.inputs to trace from
+        def call(self, x):
+            return 2.0 * x
+
+    doubler = Doubler()
+    doubler(tf.zeros((1, 3)))
+    assert doubler.inputs is None
+    assert convert.to_tflite(doubler) == convert.run_converter(tf.lite.TFLiteConverter.from_keras_model(doubler))
+
+
 def test_int8_without_representative_data_says_what_is_missing(small_cnn):
     from edgebook import convert
 

@@ -93,9 +93,10 @@ def random_images(name: str, n: int, resolution: int | None = None, seed: int = 
 def to_tflite(model: tf.keras.Model, recipe: str = "float32", **options) -> bytes:
     """Convert a (large) Keras model for a batch of one, with a recipe of ``convert.RECIPES``.
 
-    ``convert.to_tflite(model)`` uses ``TFLiteConverter.from_keras_model``, which
-    first writes the whole Keras model out as a SavedModel and reads it back:
-    seconds for an ImageNet model. This traces the inference function once and
+    ``TFLiteConverter.from_keras_model`` first writes the whole Keras model out
+    as a SavedModel and reads it back: seconds for an ImageNet model
+    (``convert.to_tflite`` skips the Keras part, but still writes a small
+    SavedModel for the signature). This traces the inference function once and
     hands the frozen graph straight to the converter
     (``convert.to_tflite(model, frozen_graph=True)``, which sets
     ``experimental_lower_to_saved_model = False``). The ops and weights are the

@@ -32,6 +32,8 @@ def cluster(model: tf.keras.Model, digits: data.Dataset, number_of_clusters: int
     fine-tune briefly, and return the stripped model (plain Keras layers again).
 
     ``preserve_sparsity=True`` keeps pruned zeros at zero (the first step of PCQAT).
+    The result is exactly what lesson 07's section 2 trains by hand: TFMOT's
+    k-means++ start has a fixed seed, and ``models.fit`` seeds the batches.
     """
     import tensorflow_model_optimization as tfmot
 
