@@ -38,6 +38,7 @@ that introduces it):
   from ``wand_motion`` and ``gesture_plots``
 - ``edgebook.headline_models`` every lesson's headline model: its file, its rebuild, its test split (lesson 16)
 - ``edgebook.scoreboard`` those models found or rebuilt, measured in one table, and their Pareto chart (lesson 16)
+- ``edgebook.claims``   claim(): what the prose states, checked with ✓/✗ (machine-dependent ones never stop a lesson)
 - ``edgebook.exercises`` exercise checks and hints
 - ``edgebook.workbook``  builds notebooks/ from solutions/
 - ``edgebook.workshop``  the offline workshop kit: wheels, the course and install.sh
@@ -50,6 +51,7 @@ import os
 # variable when tf.keras is first touched, so set it as early as possible.
 os.environ["TF_USE_LEGACY_KERAS"] = "1"
 
+from edgebook.claims import claim  # noqa: E402
 from edgebook.context import Context, setup  # noqa: E402  (after the variable above)
 from edgebook.errors import EdgebookError  # noqa: E402
 
@@ -63,7 +65,7 @@ _SUBMODULES = (
     "workbook", "paths", "errors", "checks", "scenes", "gestures", "audio", "scoreboard", "headline_models",
     "progress", "workshop", "nativelogs", "seeding", "mode", "datafiles", "unsupported", "opchecks", "wrapper", "tensorinfo",
     "logmel", "spoken_words", "keyword_streams", "scene_render", "person_streams", "person_detector",
-    "wand_motion", "gesture_plots",
+    "wand_motion", "gesture_plots", "claims",
 )
 
 
@@ -73,4 +75,4 @@ def __getattr__(name):
     raise AttributeError(f"module 'edgebook' has no attribute {name!r}")
 
 
-__all__ = ["Context", "EdgebookError", "setup", *_SUBMODULES]
+__all__ = ["Context", "EdgebookError", "claim", "setup", *_SUBMODULES]

@@ -20,6 +20,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from edgebook.claims import show
+
 CORRECT, INCORRECT, NOT_ATTEMPTED = "correct", "incorrect", "not attempted"
 
 
@@ -108,19 +110,6 @@ class Result:
                 f'{self.status}.</b> {html.escape(self.message)}</div>')
 
 
-def _show(obj) -> None:
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-
-        if get_ipython() is not None:
-            display(obj)
-            return
-    except ImportError:
-        pass
-    print(repr(obj))
-
-
 class Exercise:
     """One exercise: a check function, tiered hints, and the status of the last check.
 
@@ -156,7 +145,7 @@ class Exercise:
 
     def check(self, answer, **context) -> None:
         """Check ``answer`` and show ✓ correct, ✗ with what is wrong, or "not attempted yet"."""
-        _show(self.evaluate(answer, **context))
+        show(self.evaluate(answer, **context))
 
     def hint(self, level: int = 1) -> None:
         """Show hint number ``level`` (1 is the gentlest)."""
@@ -166,7 +155,7 @@ class Exercise:
             level = min(max(int(level), 1), len(self.hints))
             more = f" (hint({level + 1}) says more)" if level < len(self.hints) else ""
             text = f"Hint {level}/{len(self.hints)}{more}: {self.hints[level - 1]}"
-        _show(_Hint(self.title, text))
+        show(_Hint(self.title, text))
 
 
 class _Hint:
@@ -179,3 +168,31 @@ class _Hint:
     def _repr_html_(self) -> str:
         return (f'<div style="background:#fff8e1;border-left:4px solid #f9a825;padding:6px 10px;'
                 f'margin:4px 0">💡 <b>{html.escape(self.title)}</b>: {html.escape(self.text)}</div>')
+
+
+def lesson_exercises() -> dict[str, Exercise]:
+    """Every exercise of the check modules imported so far, as {"lesson_08.conv_macs": exercise}."""
+    import sys
+
+    found = {}
+    for module_name, module in sorted(sys.modules.items()):
+        if module_name.startswith("edgebook.checks.lesson_") and module is not None:
+            lesson = module_name.rsplit(".", 1)[1]
+            found.update({f"{lesson}.{name}": value for name, value in vars(module).items()
+                          if isinstance(value, Exercise)})
+    return found
+
+
+def require_status(expected: str) -> None:
+    """Raise AssertionError unless every exercise imported so far has status ``expected``.
+
+    The test suite calls it after each notebook: every check of a solution must
+    say "correct" (a solution proves its own checks), every check of a freshly
+    generated workbook "not attempted".
+    """
+    exercises = lesson_exercises()
+    wrong = {name: f"{exercise.status}: {exercise.message}" for name, exercise in exercises.items()
+             if exercise.status != expected}
+    if wrong:
+        lines = "\n".join(f"  {name}: {text}" for name, text in wrong.items())
+        raise AssertionError(f"Expected every exercise to be {expected!r}; these are not:\n{lines}")

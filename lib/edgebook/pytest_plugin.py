@@ -18,6 +18,18 @@ the network fails its test.
 
 Workbooks in ``notebooks/`` run in quick mode (``EDGEBOOK_QUICK=1``), as an
 instructor's dry run does; solutions run exactly as a learner runs them.
+
+Claims (``edgebook.claim``): solutions run with strict claims
+(``EDGEBOOK_STRICT_CLAIMS=1``), so any false claim fails the run. Workbooks run
+as a machine that reverses every timing would run them
+(``EDGEBOOK_FLIP_MACHINE_CLAIMS=1``, claims not strict): every machine-dependent
+claim comes out ✗, and the workbook must still run to its end.
+
+After a notebook's last cell one more item, "course checks", runs in the same
+kernel: every exercise check of a solution must have said "correct" (a solution
+proves its own checks), every check of a workbook "not attempted"; then, for a
+solution, the lesson's regression checks in ``tests/lesson_checks/<notebook>.py``
+run against the notebook's variables (checks a learner need not read).
 """
 from __future__ import annotations
 
@@ -26,6 +38,7 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
+import nbformat
 import pytest
 
 REGRESSION_FACTOR = float(os.environ.get("EDGEBOOK_REGRESSION_FACTOR", "2.5"))
@@ -48,11 +61,32 @@ def _recorded_seconds(notebook: str) -> float | None:
     return workbook.run_times().get(Path(notebook).name)
 
 
+def _course_checks_source(notebook: str) -> str:
+    """The code of the "course checks" item run after the notebook's last cell."""
+    from edgebook import paths
+
+    solution = notebook.startswith("solutions/")
+    lines = ["from edgebook.exercises import require_status",
+             f"require_status({'correct' if solution else 'not attempted'!r})"]
+    checks = paths.root() / "tests" / "lesson_checks" / f"{Path(notebook).stem}.py"
+    if solution and checks.exists():
+        lines.append(f"exec(compile(open({str(checks)!r}).read(), {str(checks)!r}, 'exec'))")
+    return "\n".join(lines)
+
+
 def pytest_collection_modifyitems(session, config, items):
-    for item in items:
+    last_index = {}
+    for index, item in enumerate(items):
         notebook = _notebook_of(item)
         if notebook:
-            _last_item[notebook] = item.nodeid
+            last_index[notebook] = index
+    for notebook, index in sorted(last_index.items(), key=lambda pair: -pair[1]):
+        last = items[index]
+        cell = nbformat.v4.new_code_cell(_course_checks_source(notebook))
+        extra = type(last).from_parent(last.parent, name="course checks", cell_num=last.cell_num + 1,
+                                       cell=cell, options=defaultdict(bool))
+        items.insert(index + 1, extra)
+        _last_item[notebook] = extra.nodeid
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -61,10 +95,10 @@ def pytest_runtest_setup(item):
     notebook = _notebook_of(item)
     if notebook:
         os.environ["EDGEBOOK_NO_NETWORK"] = "1"  # setup() then refuses any non-loopback connection
-        if notebook.startswith("notebooks/"):
-            os.environ["EDGEBOOK_QUICK"] = "1"
-        else:
-            os.environ.pop("EDGEBOOK_QUICK", None)
+        workbook = notebook.startswith("notebooks/")
+        for flag in ("EDGEBOOK_QUICK", "EDGEBOOK_FLIP_MACHINE_CLAIMS"):  # a dry run on a reversed machine
+            os.environ[flag] = "1" if workbook else "0"
+        os.environ["EDGEBOOK_STRICT_CLAIMS"] = "0" if workbook else "1"
 
 
 @pytest.hookimpl(hookwrapper=True)
