@@ -69,6 +69,13 @@ def test_speed_rules_learner_exception(non_golf):
     assert "raised IndexError" in result.message
 
 
+def test_speed_rules_array_instead_of_a_name_is_described_shortly(non_golf):
+    result = ex.speed_rules.evaluate(lambda window: window, **non_golf)
+    assert result.status == "incorrect"
+    assert "an array of shape (100, 4)" in result.message
+    assert len(result.message) < 300  # the array itself is not printed
+
+
 def test_speed_rules_not_attempted(non_golf):
     assert ex.speed_rules.evaluate(..., **non_golf).status == "not attempted"
 
@@ -162,6 +169,12 @@ def test_probabilities_to_names_single_name():
     result = ex.probabilities_to_names.evaluate(lambda p, names: names[int(np.argmax(p))])
     assert result.status == "incorrect"
     assert "one name per row" in result.message
+
+
+def test_probabilities_to_names_one_value_is_not_called_names():
+    result = ex.probabilities_to_names.evaluate(lambda p, names: [names[0]])
+    assert result.status == "incorrect"
+    assert "returned one name for 6 windows" in result.message and "1 names" not in result.message
 
 
 def test_probabilities_to_names_off_by_one():

@@ -129,3 +129,17 @@ def test_checks_never_raise_and_hints_exist():
     for exercise in (ex.preprocess, ex.postprocess, ex.why_on_device):
         assert exercise.evaluate(42).status == "incorrect"  # not even a function / letters
         assert len(exercise.hints) >= 2
+
+
+@pytest.mark.parametrize("answer", [2, 2.0, True, b"bc", {"b": 1, "c": 2}, lambda: "bc", [1, 2]])
+def test_why_on_device_answer_not_letters_gets_a_message_not_a_python_error(answer):
+    status, message = status_and_message(ex.why_on_device, answer)
+    assert status == "incorrect"
+    assert "letters" in message
+    assert "raised" not in message and "not iterable" not in message
+
+
+def test_postprocess_names_instead_of_numbers_gets_a_message_not_a_python_error():
+    status, message = status_and_message(ex.postprocess, lambda p: ("seven", "sure"))
+    assert status == "incorrect"
+    assert "not numbers" in message and "raised" not in message

@@ -215,6 +215,16 @@ def test_run_litert_reads_output_without_allocating(run_context):
     assert "call interpreter.allocate_tensors()" in result.message
 
 
+def test_run_litert_own_python_error_is_not_blamed_on_allocation(run_context):
+    def run_litert(interpreter, image_batch):
+        interpreter.allocate_tensor()  # misspelt: the learner's AttributeError, not LiteRT's
+
+    result = ex.run_litert.evaluate(run_litert, **run_context)
+    assert result.status == "incorrect"
+    assert "raised AttributeError" in result.message and "allocate_tensor'" in result.message
+    assert "not allocated" not in result.message
+
+
 def test_run_litert_not_attempted(run_context):
     def run_litert(interpreter, image_batch):
         ...

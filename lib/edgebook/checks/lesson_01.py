@@ -39,7 +39,12 @@ def _as_name(value) -> str:
     if isinstance(value, (int, np.integer)):
         raise Incorrect(f"Your function returned the number {value}; return the activity's name "
                         f"instead, one of {', '.join(repr(n) for n in RULE_CLASSES)}.")
-    raise Incorrect(f"Your function returned {value!r} (a {type(value).__name__}); return the "
+    if isinstance(value, np.ndarray):
+        described = f"an array of shape {value.shape}"
+    else:
+        text = repr(value)
+        described = f"{text if len(text) <= 40 else text[:37] + '...'} (a {type(value).__name__})"
+    raise Incorrect(f"Your function returned {described}; return the "
                     f"activity's name as a string, one of {', '.join(repr(n) for n in RULE_CLASSES)}.")
 
 
@@ -171,8 +176,9 @@ def _check_probabilities_to_names(probabilities_to_names, probabilities=None,
     if len(names) != len(probabilities):
         extra = (" Each row is one window: take the largest value along axis=1, across the "
                  "columns." if len(names) == probabilities.shape[1] else "")
-        raise Incorrect(f"Your function returned {len(names)} names for {len(probabilities)} "
-                        f"windows (rows).{extra}")
+        returned = "one name" if len(names) == 1 else f"{len(names)} names"
+        raise Incorrect(f"Your function returned {returned} for {len(probabilities)} "
+                        f"windows (rows): return one name per row.{extra}")
     if all(isinstance(n, (int, np.integer)) for n in names):
         raise Incorrect(f"Your function returned class numbers such as {int(names[0])}; look each "
                         f"one up in class_names to get a name such as {class_names[int(names[0])]!r}.")

@@ -106,6 +106,10 @@ def _check_postprocess(postprocess) -> None:
         raise Incorrect("Return two things, `digits, confidences` (a tuple), e.g. "
                         "`return probabilities.argmax(axis=-1), probabilities.max(axis=-1)`.")
     digits, confidences = (np.asarray(require(part)) for part in result)
+    for name, part in (("digits", digits), ("confidences", confidences)):
+        if not (np.issubdtype(part.dtype, np.number) or part.dtype == bool):
+            raise Incorrect(f"The {name} you returned are not numbers (an array of {part.dtype}): return "
+                            "`probabilities.argmax(axis=-1), probabilities.max(axis=-1)`.")
     if digits.shape == () and int(digits) == int(np.argmax(_PROBABILITIES)):
         raise Incorrect("`np.argmax` without an axis returns one index into the flattened array. "
                         "Use `axis=-1` to get one digit per image.")
@@ -155,8 +159,11 @@ _REASONS = {
 def _letters(answer) -> set[str]:
     if isinstance(answer, str):
         items = [c for c in answer.lower() if c.isalpha()]
+    elif isinstance(answer, (list, tuple, set, frozenset)) and all(isinstance(item, str) for item in answer):
+        items = [item.strip().lower() for item in answer]
     else:
-        items = [str(item).strip().lower() for item in answer]
+        raise Incorrect(f"Answer with the letters in a string, e.g. \"ab\"; you gave {answer!r} "
+                        f"(a {type(answer).__name__}).")
     unknown = sorted(set(items) - set(_REASONS))
     if unknown:
         raise Incorrect(f"Answer with the letters a, b and c only (for example \"ab\"); you gave {unknown}.")

@@ -177,7 +177,10 @@ def _allocated(interpreter) -> bool:
 def _learner_error(error: Exception, interpreter) -> Incorrect:
     """Turn what LiteRT raised inside the learner's function into a message about the cause."""
     text = str(error)
-    if "unallocated" in text or "not ready" in text or not _allocated(interpreter):
+    # Only LiteRT's own errors (ValueError, RuntimeError) can mean "not allocated"; a NameError or
+    # a misspelt method in the learner's code is reported as what it is.
+    from_litert = isinstance(error, (ValueError, RuntimeError))
+    if "unallocated" in text or "not ready" in text or (from_litert and not _allocated(interpreter)):
         return Incorrect("LiteRT says the tensors are not allocated yet. The interpreter your function "
                          "receives is fresh: call interpreter.allocate_tensors() before set_tensor() "
                          f"and invoke(). (LiteRT said: {text.strip()})")
