@@ -173,8 +173,9 @@ MOBILENET_V2_TABLE = {  # (alpha, resolution): (MACs in millions, parameters in 
 """MobileNetV2 at several widths and resolutions, as published in ``MOBILENET_V2_DOCSTRING``."""
 
 TALK_CLAIM = {"faster": 40, "smaller": 8}
-"""The talk this course follows: MobileNet instead of Inception is about 40x faster and 8x smaller,
-for a few points of accuracy."""
+"""The claim lesson 08 starts from, in Daniel Situnayake's talk "Machine Learning on Mobile and Edge
+Devices with TensorFlow Lite" (QCon SF 2019; ``edgebook.sources.SITUNAYAKE_TALK``): MobileNet instead of
+Inception is about 40x faster and 8x smaller, for a few points of accuracy."""
 
 
 # --- small CNNs for the 16x16 digits: plain vs depthwise separable ----------------------

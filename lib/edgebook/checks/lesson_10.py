@@ -141,7 +141,7 @@ gpu_refusal = Exercise(
     ],
     success="The GPU delegate refuses STRIDED_SLICE ops that drop an axis. Written with accel[..., 2:3], "
             "windows[..., 3:4] and keepdims=True in the norm, the same features pass the check with no op "
-            "refused (the course's tests verify it).",
+            "refused: try it on a copy of activity_features_builtin with compat.gpu_check.",
 )
 
 
