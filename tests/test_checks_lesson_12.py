@@ -122,7 +122,20 @@ def wrong_shift_sign(acc, multiplier, shift):
     return requantize_double(acc, multiplier, 0) * 2 ** -shift
 
 
+def int32_product(acc, multiplier, shift):
+    """TFLM's steps, but with the product in int32: it wraps around (a learner's np.int32)."""
+    product = int((np.array([acc], np.int32) * np.array([multiplier], np.int32))[0])
+    nudge = (1 << 30) if product >= 0 else 1 - (1 << 30)
+    high = abs(product + nudge) >> 31
+    high = high if product + nudge >= 0 else -high
+    right = -shift
+    mask = (1 << right) - 1
+    threshold = (mask >> 1) + (1 if high < 0 else 0)
+    return (high >> right) + (1 if (high & mask) > threshold else 0)
+
+
 @pytest.mark.parametrize("wrong, message", [
+    (int32_product, "overflows"),
     (single, "single rounding"),
     (truncated, "cut off, not rounded"),
     (wrong_for_negatives, "negative"),

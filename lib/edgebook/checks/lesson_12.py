@@ -107,8 +107,8 @@ def _check_flash_budget(hidden_units, budget: int = FLASH_BUDGET):
                         "budget. Try fewer units.")
     bigger = stripped_int8_bytes(h + 1)
     if bigger <= budget:
-        raise Incorrect(f"{h} units fit ({size:,} B), but so do {h + 1} ({bigger:,} B): more units fit the "
-                        "sine better, so take the largest width that fits.")
+        raise Incorrect(f"{h} units fit ({size:,} B), but so do {h + 1} ({bigger:,} B): the exercise asks for "
+                        "the largest width that fits.")
 
 
 flash_budget = Exercise(
@@ -170,6 +170,10 @@ def _check_double_rounding(requantize_double):
         raise Incorrect("Your results are cut off, not rounded: add the nudge (2**30, or 1 - 2**30 for a "
                         "negative product) before dividing by 2**31, and round the final shift too.")
     if np.abs(got - expected).max() > 1:
+        if np.abs(got).max() <= 1 < np.abs(expected).max():  # what is left of a product cut to 32 bits
+            raise Incorrect("Right wherever acc * multiplier fits in 32 bits, wrong where it does not: the product "
+                            "overflows. It needs up to 62 bits: compute it with Python ints or np.int64, never "
+                            "np.int32.")
         a, m, s = cases[int(np.argmax(np.abs(got - expected)))]
         raise Incorrect(f"requantize_double({a}, {m}, {s}) gave {int(got[np.argmax(np.abs(got - expected))])}; "
                         f"the real result is near {a * m * 2.0 ** (s - 31):.2f}. Check the shift: the result is "
