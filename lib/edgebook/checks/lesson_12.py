@@ -187,9 +187,9 @@ def _check_double_rounding(requantize_double):
             raise Incorrect(f"Your function returns {int(got[0])} for every accumulator, whose results range from "
                             f"{int(expected.min())} to {int(expected.max())}.{overflow}")
         if np.mean(got == _with_int32_product(acc, mult, shift)) >= 0.9:  # (the nudge may wrap, too)
-            raise Incorrect("Right wherever acc * multiplier fits in 32 bits, wrong where it does not: the product "
-                            "overflows. It needs up to 62 bits: compute it with Python ints or np.int64, never "
-                            "np.int32.")
+            raise Incorrect("Your results are what TFLM's steps give when acc * multiplier is cut to 32 bits: the "
+                            "product overflows. It needs up to 62 bits: compute it with Python ints or np.int64, "
+                            "never np.int32.")
         a, m, s = cases[int(np.argmax(np.abs(got - expected)))]
         raise Incorrect(f"requantize_double({a}, {m}, {s}) gave {int(got[np.argmax(np.abs(got - expected))])}; "
                         f"the real result is near {a * m * 2.0 ** (s - 31):.2f}. Check the shift: the result is "
