@@ -122,7 +122,36 @@ def wrong_shift_sign(acc, multiplier, shift):
     return requantize_double(acc, multiplier, 0) * 2 ** -shift
 
 
+def int32_product(acc, multiplier, shift):
+    """TFLM's steps, but with the product in int32: it wraps around (a learner's np.int32)."""
+    product = int((np.array([acc], np.int32) * np.array([multiplier], np.int32))[0])
+    nudge = (1 << 30) if product >= 0 else 1 - (1 << 30)
+    high = abs(product + nudge) >> 31
+    high = high if product + nudge >= 0 else -high
+    right = -shift
+    mask = (1 << right) - 1
+    threshold = (mask >> 1) + (1 if high < 0 else 0)
+    return (high >> right) + (1 if (high & mask) > threshold else 0)
+
+
+def all_int32(acc, multiplier, shift):
+    """TFLM's steps in np.int32 scalars throughout, as a learner might write them."""
+    with np.errstate(over="ignore"):
+        product = np.int32(acc) * np.int32(multiplier)
+        nudge = np.int32(1 << 30) if product >= 0 else np.int32(1 - (1 << 30))
+        total = product + nudge
+    high = int(total) // (1 << 31) if total >= 0 else -(-int(total) // (1 << 31))
+    right = -shift
+    mask = (1 << right) - 1
+    threshold = (mask >> 1) + (1 if high < 0 else 0)
+    return (high >> right) + (1 if (high & mask) > threshold else 0)
+
+
 @pytest.mark.parametrize("wrong, message", [
+    (int32_product, "overflows"),
+    (all_int32, "overflows"),
+    (lambda a, m, s: 1, "returns 1 for every accumulator"),
+    (lambda a, m, s: 0, "np.int32, the product overflows"),
     (single, "single rounding"),
     (truncated, "cut off, not rounded"),
     (wrong_for_negatives, "negative"),

@@ -144,3 +144,9 @@ def test_threshold_needs_the_stream():
 
 def test_threshold_not_attempted():
     assert ex.threshold_for_budget.evaluate(..., **STREAM).status == "not attempted"
+
+
+def test_moving_average_returning_text_is_told_plainly():
+    result = ex.moving_average.evaluate(lambda posteriors, n: "smoothed")
+    assert result.status == "incorrect" and "array of numbers" in result.message, result.message
+    assert "ValueError" not in result.message

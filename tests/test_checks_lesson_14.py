@@ -171,6 +171,7 @@ def in_place(window, degrees):
     (lambda w, d: 2 * ex.reference_rotate_about_z(w, d) * [1, 1, 0.5], "length"),
     (lambda w, d: ex.reference_rotate_about_z(w, d)[:, :2], "shape"),
     (in_place, "changed the window"),
+    (lambda w, d: "turned", "array of numbers"),
 ])
 def test_rotate_about_z_wrong(answer, message):
     result = ex.rotate_about_z.evaluate(answer)

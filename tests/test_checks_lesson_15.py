@@ -122,13 +122,13 @@ def stream_case():
     return detections, truth
 
 
-def test_budget_report(stream_case):
+def test_switch_report(stream_case):
     detections, truth = stream_case
-    spurious, on_delay, off_delay = ex.budget_report(1, 1, detections, truth, 2.0)
+    spurious, on_delay, off_delay = scenes.switch_report(1, 1, detections, truth, 2.0)
     assert spurious > 0 and on_delay == 0 and off_delay == 0
-    assert ex.budget_report(3, 5, detections, truth, 2.0) == (0, 1.0, 2.0)
-    assert ex.delays([False, True], [True, True]) == [(True, 1)]
-    assert ex.delays([False, False], [True, True]) == [(True, None)]
+    assert scenes.switch_report(3, 5, detections, truth, 2.0) == (0, 1.0, 2.0)
+    assert scenes.switch_delays([False, True], [True, True]) == [(True, 1)]
+    assert scenes.switch_delays([False, False], [True, True]) == [(True, None)]
 
 
 def test_pick_counts_correct(stream_case):

@@ -187,3 +187,15 @@ def test_pretrained_weights_are_checked(ctx, monkeypatch):
     monkeypatch.setitem(data.PRETRAINED, "person_weights", dataclasses.replace(entry, file="no_such_weights.npz"))
     with pytest.raises(DataError, match="missing"):
         scenes.load_pretrained(scenes.build_person_detector())
+
+
+def test_switch_report_counts_spurious_switches_and_worst_delays():
+    truth = np.array([0] * 4 + [1] * 8 + [0] * 8, bool)
+    detections = truth.copy()
+    detections[[1, 7]] ^= True  # a false alarm while empty, a dropout while present
+    raw = scenes.switch_report(1, 1, detections, truth, fps=2.0)
+    assert raw.spurious == 4 and raw.on_delay_s == 0 and raw.off_delay_s == 0
+    calm = scenes.switch_report(2, 2, detections, truth, fps=2.0)
+    assert calm == (0, 0.5, 0.5) and "0 spurious switches" in str(calm)
+    assert scenes.switch_report(3, 20, detections, truth, fps=2.0).off_delay_s == float("inf")
+    assert scenes.switch_delays([False, True], [True, True]) == [(True, 1)]

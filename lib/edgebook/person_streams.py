@@ -11,6 +11,8 @@ Introduced in 15_person_detection.
 from __future__ import annotations
 
 import dataclasses
+import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -146,3 +148,43 @@ def count_switches(states, initially_on: bool = False) -> int:
 def spurious_switches(states, truth, initially_on: bool = False) -> int:
     """Switches beyond the ones the truth itself needs (never negative)."""
     return max(0, count_switches(states, initially_on) - count_switches(truth, initially_on))
+
+
+def switch_delays(states, truth) -> list[tuple[bool, int | None]]:
+    """For each change of the truth: (turned on?, frames until the switch followed it, None if it never did).
+
+    Introduced in 15_person_detection.
+    """
+    states, truth = np.asarray(states, bool), np.asarray(truth, bool)
+    previous = np.concatenate([[False], truth[:-1]])
+    found = []
+    for frame in np.flatnonzero(truth != previous):
+        following = np.flatnonzero(states[frame:] == truth[frame])
+        found.append((bool(truth[frame]), int(following[0]) if len(following) else None))
+    return found
+
+
+class SwitchReport(NamedTuple):
+    """What a hysteresis switch does on a stream: spurious switches and its worst delays (seconds)."""
+
+    spurious: int
+    on_delay_s: float
+    off_delay_s: float
+
+    def __str__(self) -> str:
+        return (f"{self.spurious} spurious switches; worst delay {self.on_delay_s:g} s to turn on, "
+                f"{self.off_delay_s:g} s to turn off")
+
+
+def switch_report(on_after: int, off_after: int, detections, truth, fps: float) -> SwitchReport:
+    """Switch ``detections`` with hysteresis and compare with ``truth``: spurious switches, worst delays.
+
+    A delay is ``inf`` when the switch never follows a change of the truth. Introduced in 15_person_detection.
+    """
+    states = hysteresis(detections, on_after, off_after)
+    waits = switch_delays(states, truth)
+    worst = {}
+    for turned_on in (True, False):
+        frames = [f for on, f in waits if on == turned_on]
+        worst[turned_on] = math.inf if any(f is None for f in frames) else max(frames, default=0) / fps
+    return SwitchReport(spurious_switches(states, truth), worst[True], worst[False])

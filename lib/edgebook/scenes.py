@@ -19,12 +19,13 @@ from __future__ import annotations
 from edgebook.person_detector import (DETECTOR_BLOCKS, VWW_URL, build_person_detector, load_pretrained,
                                       prepare, read_image_folders, visual_wake_words)
 from edgebook.person_streams import (STREAM_SCRIPT, count_switches, hysteresis, person_stream,
-                                     spurious_switches, Stream)
+                                     spurious_switches, Stream, SwitchReport, switch_delays, switch_report)
 from edgebook.scene_render import (CLASS_NAMES, DISTRACTORS, POSES, SEED, SIZE, person_scenes, random_clutter,
                                    random_distractors, random_people, random_rooms, render)
 
 __all__ = ["SIZE", "CLASS_NAMES", "SEED", "DISTRACTORS", "random_rooms", "random_clutter",
            "random_distractors", "POSES", "random_people", "render", "person_scenes", "Stream",
-           "STREAM_SCRIPT", "person_stream", "hysteresis", "count_switches", "spurious_switches", "VWW_URL",
+           "STREAM_SCRIPT", "person_stream", "hysteresis", "count_switches", "spurious_switches", "switch_delays",
+           "SwitchReport", "switch_report", "VWW_URL",
            "visual_wake_words", "read_image_folders", "DETECTOR_BLOCKS", "build_person_detector", "prepare",
            "load_pretrained"]

@@ -107,8 +107,8 @@ def _check_flash_budget(hidden_units, budget: int = FLASH_BUDGET):
                         "budget. Try fewer units.")
     bigger = stripped_int8_bytes(h + 1)
     if bigger <= budget:
-        raise Incorrect(f"{h} units fit ({size:,} B), but so do {h + 1} ({bigger:,} B): more units fit the "
-                        "sine better, so take the largest width that fits.")
+        raise Incorrect(f"{h} units fit ({size:,} B), but so do {h + 1} ({bigger:,} B): the exercise asks for "
+                        "the largest width that fits.")
 
 
 flash_budget = Exercise(
@@ -142,6 +142,17 @@ def _rounding_cases(seed: int = 12):
     return cases
 
 
+def _with_int32_product(acc, mult, shift) -> np.ndarray:
+    """TFLM's double rounding with the product acc * multiplier wrapped to int32, as np.int32 would."""
+    product = ((acc.astype(object) * mult.astype(object) + 2**31) % 2**32 - 2**31).astype(np.int64)
+    nudge = np.where(product >= 0, 1 << 30, 1 - (1 << 30))
+    high = np.trunc((product + nudge) / 2.0**31).astype(np.int64)
+    right = -shift
+    mask = (np.int64(1) << right) - 1
+    threshold = (mask >> 1) + (high < 0)
+    return (high >> right) + ((high & mask) > threshold)
+
+
 def _check_double_rounding(requantize_double):
     from edgebook import micro
 
@@ -170,6 +181,15 @@ def _check_double_rounding(requantize_double):
         raise Incorrect("Your results are cut off, not rounded: add the nudge (2**30, or 1 - 2**30 for a "
                         "negative product) before dividing by 2**31, and round the final shift too.")
     if np.abs(got - expected).max() > 1:
+        if len(np.unique(got)) == 1:
+            overflow = (" If you compute in np.int32, the product overflows: it needs up to 62 bits, so use Python "
+                        "ints or np.int64." if got[0] in (-1, 0) else "")
+            raise Incorrect(f"Your function returns {int(got[0])} for every accumulator, whose results range from "
+                            f"{int(expected.min())} to {int(expected.max())}.{overflow}")
+        if np.mean(got == _with_int32_product(acc, mult, shift)) >= 0.9:  # (the nudge may wrap, too)
+            raise Incorrect("Your results are what TFLM's steps give when acc * multiplier is cut to 32 bits: the "
+                            "product overflows. It needs up to 62 bits: compute it with Python ints or np.int64, "
+                            "never np.int32.")
         a, m, s = cases[int(np.argmax(np.abs(got - expected)))]
         raise Incorrect(f"requantize_double({a}, {m}, {s}) gave {int(got[np.argmax(np.abs(got - expected))])}; "
                         f"the real result is near {a * m * 2.0 ** (s - 31):.2f}. Check the shift: the result is "

@@ -16,6 +16,14 @@ import numpy as np
 from edgebook import audio
 from edgebook.exercises import Exercise, Incorrect, call, require
 
+def _numbers(value, what: str) -> np.ndarray:
+    """``value`` as a float64 array, or an Incorrect that says what came back instead."""
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise Incorrect(f"{what} should return an array of numbers; it returned {str(value)[:80]!r}.") from None
+
+
 # --- Exercise 2.1: frames in a clip ------------------------------------------------------------
 
 _FRAME_CASES = (
@@ -74,7 +82,7 @@ def _check_moving_average(moving_average) -> None:
     rng = np.random.default_rng(13)
     posteriors = rng.dirichlet(np.ones(4), size=12).astype(np.float32)
     for n in (1, 3, 5, 20):
-        got = np.asarray(call(moving_average, posteriors.copy(), n), dtype=np.float64)
+        got = _numbers(call(moving_average, posteriors.copy(), n), f"moving_average(posteriors, {n})")
         expected = audio.smooth(posteriors, n)
         if got.shape != expected.shape:
             raise Incorrect(f"With {len(posteriors)} windows and n = {n} your function returns shape "

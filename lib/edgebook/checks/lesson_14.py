@@ -19,6 +19,14 @@ from edgebook.exercises import Exercise, Incorrect, call
 STANDARD_GRAVITY = 9.80665
 
 
+def _numbers(value, what: str) -> np.ndarray:
+    """``value`` as a float64 array, or an Incorrect that says what came back instead."""
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise Incorrect(f"{what} should return an array of numbers; it returned {str(value)[:80]!r}.") from None
+
+
 # --- Exercise 1.1: samples in a window ------------------------------------------------------
 
 def reference_window_samples(rate_hz: float, seconds: float) -> int:
@@ -244,7 +252,7 @@ def _check_rotate_about_z(function):
     window = (rng.normal(0, 0.5, (128, 3)) + [0.2, 0.3, 0.9]).astype(np.float32)
     for degrees in (90, 30, -45, 0):
         given = window.copy()
-        result = np.asarray(call(function, given, degrees), dtype=np.float64)
+        result = _numbers(call(function, given, degrees), f"rotate_about_z(window, {degrees})")
         if not np.array_equal(given, window):
             raise Incorrect("Your function changed the window it was given. Augmentation makes new windows and "
                             "keeps the originals: compute a new array instead of writing into the old one.")

@@ -14,7 +14,7 @@ import numbers
 import numpy as np
 
 from edgebook.exercises import Exercise, Incorrect, NotAttempted, call, expect_dict
-from edgebook.scenes import hysteresis, spurious_switches
+from edgebook.scenes import hysteresis, switch_report
 
 
 # --- Exercise 1: activation bytes of a depthwise separable block --------------------------------
@@ -219,28 +219,6 @@ MAX_OFF_DELAY_S = 5.0
 """...and go off within this many seconds of the room emptying."""
 
 
-def delays(states, truth) -> list[tuple[bool, int | None]]:
-    """For each change of the truth: (turned on?, frames until the switch followed it, None if it never did)."""
-    states, truth = np.asarray(states, bool), np.asarray(truth, bool)
-    previous = np.concatenate([[False], truth[:-1]])
-    found = []
-    for frame in np.flatnonzero(truth != previous):
-        following = np.flatnonzero(states[frame:] == truth[frame])
-        found.append((bool(truth[frame]), int(following[0]) if len(following) else None))
-    return found
-
-
-def budget_report(on_after, off_after, detections, truth, fps):
-    """Spurious switches, and the worst delay (seconds) to turn on and to turn off, for one choice."""
-    states = hysteresis(detections, on_after, off_after)
-    waits = delays(states, truth)
-    worst = {}
-    for turned_on in (True, False):
-        frames = [f for on, f in waits if on == turned_on]
-        worst[turned_on] = math.inf if any(f is None for f in frames) else max(frames, default=0) / fps
-    return spurious_switches(states, truth), worst[True], worst[False]
-
-
 def _whole_count(value, name):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise Incorrect(f"{name} counts frames: give a whole number of at least 1; you gave {value!r}.")
@@ -253,7 +231,7 @@ def _check_pick_counts(answer, detections=None, truth=None, fps=2.0):
     off_after = _whole_count(counts["off_after"], "off_after")
     if detections is None or truth is None:
         raise NotAttempted()
-    spurious, on_delay, off_delay = budget_report(on_after, off_after, detections, truth, fps)
+    spurious, on_delay, off_delay = switch_report(on_after, off_after, detections, truth, fps)
     if spurious > SPURIOUS_BUDGET:
         raise Incorrect(f"With on_after={on_after}, off_after={off_after} the TV switches {spurious} time(s) more "
                         f"than the viewer comes and goes (budget: {SPURIOUS_BUDGET}). Wait for more frames in a row: "
@@ -271,7 +249,7 @@ pick_counts = Exercise(
     _check_pick_counts,
     hints=[
         "Try a few pairs with scenes.hysteresis and scenes.spurious_switches on the stream's detections; "
-        "checks.lesson_15.budget_report(on_after, off_after, detections, truth, fps) gives all three numbers.",
+        "scenes.switch_report(on_after, off_after, detections, truth, fps) gives all three numbers.",
         "Each extra frame of on_after delays switching on by 1/fps seconds; the same for off_after. Find the "
         "smallest counts with no spurious switch, then check the delays.",
         "Loop over on_after in 1..6 and off_after in 1..12 and keep the pairs whose report is "
