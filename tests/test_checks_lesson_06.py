@@ -65,6 +65,7 @@ def test_sparse_storage_right():
     (lambda k: 4 * k.size, "size of the dense kernel"),
     (lambda k: 4 * np.count_nonzero(k) + k.size, "one bit"),
     (lambda k: 4 * np.count_nonzero(k) + k.size // 8, "round up"),
+    (lambda k: 4 * np.count_nonzero(k) + k.size / 8, "a fraction of a byte"),
     (lambda k: np.count_nonzero(k) + int(np.ceil(k.size / 8)), "4 bytes, not 1"),
     (lambda k: 3, "expected"),
     (lambda k: "many", "whole number of bytes"),
@@ -72,6 +73,14 @@ def test_sparse_storage_right():
 ])
 def test_sparse_storage_wrong(wrong, fragment):
     assert_status(ex.sparse_storage.evaluate(wrong), "incorrect", fragment)
+
+
+def test_sparse_storage_tells_a_mask_not_rounded_at_all_from_one_rounded_down():
+    # a kernel of 45 weights has 5.625 bytes of mask: not rounding is not "rounding down"
+    result = ex.sparse_storage.evaluate(lambda k: 4 * np.count_nonzero(k) + k.size / 8)
+    assert "not down" not in result.message and "a fraction of a byte" in result.message, result.message
+    floor = ex.sparse_storage.evaluate(lambda k: 4 * np.count_nonzero(k) + k.size // 8)
+    assert "not down" in floor.message, floor.message
 
 
 def test_sparse_storage_not_attempted():
