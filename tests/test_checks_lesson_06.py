@@ -130,3 +130,18 @@ def test_two_of_four_not_attempted():
         ...
 
     assert_status(ex.two_of_four.evaluate(placeholder), "not attempted")
+
+
+def test_every_check_cell_of_the_lesson_ends_with_its_hint_line():
+    # The layout of every other lesson: the check, then "# Stuck? Run ex.NAME.hint() ...".
+    import re
+
+    import nbformat
+    from edgebook import paths
+
+    notebook = nbformat.read(paths.root() / "solutions" / "06_pruning.ipynb", as_version=4)
+    check_cells = [cell.source for cell in notebook.cells if re.search(r"\bex\.\w+\.check\(", cell.source)]
+    assert len(check_cells) == 3
+    for source in check_cells:
+        name = re.search(r"\bex\.(\w+)\.check\(", source).group(1)
+        assert source.splitlines()[-1].startswith(f"# Stuck? Run ex.{name}.hint()"), source
