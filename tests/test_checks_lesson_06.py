@@ -69,6 +69,8 @@ def test_sparse_storage_right():
     (lambda k: np.count_nonzero(k) + int(np.ceil(k.size / 8)), "4 bytes, not 1"),
     (lambda k: 3, "expected"),
     (lambda k: "many", "whole number of bytes"),
+    (lambda k: float("nan"), "whole number of bytes"),
+    (lambda k: True, "whole number of bytes"),
     (lambda k: 1 / 0, "ZeroDivisionError"),
 ])
 def test_sparse_storage_wrong(wrong, fragment):

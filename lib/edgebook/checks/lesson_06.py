@@ -81,7 +81,9 @@ def _check_sparse_storage(function):
         try:
             number = float(result)
         except (TypeError, ValueError):
-            raise Incorrect(f"Your function should return a whole number of bytes; it returned {result!r}.") from None
+            number = float("nan")
+        if isinstance(result, (bool, np.bool_)) or not np.isfinite(number):
+            raise Incorrect(f"Your function should return a whole number of bytes; it returned {result!r}.")
         nonzero, size = int(np.count_nonzero(kernel)), kernel.size
         if not number.is_integer():
             raise Incorrect(f"For a kernel of {size} weights your function returns {number:g} bytes, a fraction "
