@@ -210,3 +210,22 @@ def test_simulation_leaves_the_model_alone_and_reuses_its_copy(tiny_classifier):
     weights.simulate_weight_bits(model, 4, x, y)
     assert weights._rounded_copies[model] is rounded_copy
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+
+
+def test_the_workbook_starter_of_exercise_3_1_leaves_one_blank_per_decision():
+    # The learner decides the scale and the zero point; a starter `low = ...` would give hint 2 away.
+    import nbformat
+    from edgebook import paths
+
+    notebook = nbformat.read(paths.root() / "notebooks" / "04_post_training_quantization.ipynb", as_version=4)
+    starter = next(cell.source for cell in notebook.cells if cell.source.startswith("def int8_scale_zero_point"))
+    blanks = [line.split("=")[0].strip() for line in starter.splitlines() if line.endswith("...  # your code here")]
+    assert blanks == ["scale", "zero_point"], starter
+    assert "min(" not in starter and "max(" not in starter, starter
+
+    def starter_as_given(low, high):
+        scale = ...
+        zero_point = ...
+        return scale, zero_point
+
+    assert ex.scale_zero_point.evaluate(starter_as_given).status == "not attempted"

@@ -65,13 +65,24 @@ def test_sparse_storage_right():
     (lambda k: 4 * k.size, "size of the dense kernel"),
     (lambda k: 4 * np.count_nonzero(k) + k.size, "one bit"),
     (lambda k: 4 * np.count_nonzero(k) + k.size // 8, "round up"),
+    (lambda k: 4 * np.count_nonzero(k) + k.size / 8, "a fraction of a byte"),
     (lambda k: np.count_nonzero(k) + int(np.ceil(k.size / 8)), "4 bytes, not 1"),
     (lambda k: 3, "expected"),
     (lambda k: "many", "whole number of bytes"),
+    (lambda k: float("nan"), "whole number of bytes"),
+    (lambda k: True, "whole number of bytes"),
     (lambda k: 1 / 0, "ZeroDivisionError"),
 ])
 def test_sparse_storage_wrong(wrong, fragment):
     assert_status(ex.sparse_storage.evaluate(wrong), "incorrect", fragment)
+
+
+def test_sparse_storage_tells_a_mask_not_rounded_at_all_from_one_rounded_down():
+    # a kernel of 45 weights has 5.625 bytes of mask: not rounding is not "rounding down"
+    result = ex.sparse_storage.evaluate(lambda k: 4 * np.count_nonzero(k) + k.size / 8)
+    assert "not down" not in result.message and "a fraction of a byte" in result.message, result.message
+    floor = ex.sparse_storage.evaluate(lambda k: 4 * np.count_nonzero(k) + k.size // 8)
+    assert "not down" in floor.message, floor.message
 
 
 def test_sparse_storage_not_attempted():
@@ -121,3 +132,18 @@ def test_two_of_four_not_attempted():
         ...
 
     assert_status(ex.two_of_four.evaluate(placeholder), "not attempted")
+
+
+def test_every_check_cell_of_the_lesson_ends_with_its_hint_line():
+    # The layout of every other lesson: the check, then "# Stuck? Run ex.NAME.hint() ...".
+    import re
+
+    import nbformat
+    from edgebook import paths
+
+    notebook = nbformat.read(paths.root() / "solutions" / "06_pruning.ipynb", as_version=4)
+    check_cells = [cell.source for cell in notebook.cells if re.search(r"\bex\.\w+\.check\(", cell.source)]
+    assert len(check_cells) == 3
+    for source in check_cells:
+        name = re.search(r"\bex\.(\w+)\.check\(", source).group(1)
+        assert source.splitlines()[-1].startswith(f"# Stuck? Run ex.{name}.hint()"), source

@@ -93,6 +93,24 @@ def test_quantize_aware_is_deterministic(tiny_cnn, digits, qat_tiny):
         np.testing.assert_array_equal(first, second)
 
 
+def test_fake_quant_ops_counts_each_type_in_the_inference_graph(qat_tiny):
+    from edgebook import qat
+
+    model, _ = qat_tiny
+    # the input, the conv's output and the dense output per tensor; the conv kernel per channel, the dense
+    # kernel per tensor
+    counts = qat.fake_quant_ops(model)
+    assert counts == {"FakeQuantWithMinMaxVars": 4, "FakeQuantWithMinMaxVarsPerChannel": 1}, counts
+
+
+def test_fake_quant_ops_of_a_float_model_is_empty_and_rejects_what_is_not_a_model(tiny_cnn):
+    from edgebook import qat
+
+    assert qat.fake_quant_ops(tiny_cnn) == {}
+    with pytest.raises(EdgebookError, match="tf.keras model"):
+        qat.fake_quant_ops(b"not a model")
+
+
 def test_quantize_aware_rejects_what_it_cannot_wrap(qat_tiny, digits):
     from edgebook import qat
 

@@ -72,6 +72,23 @@ def wrapped_layers(model: tf.keras.Model) -> list[str]:
     return [layer.name for layer in model.layers if isinstance(layer, wrapper)]
 
 
+def fake_quant_ops(model: tf.keras.Model) -> dict[str, int]:
+    """How many fake-quant ops of each type run when a quantization-aware ``model`` predicts one
+    sample: the model traced into its inference graph, the ops whose type starts with "FakeQuant"
+    counted by type (e.g. ``{"FakeQuantWithMinMaxVars": 7, "FakeQuantWithMinMaxVarsPerChannel": 2}``).
+
+    Introduced in 05_quantization_aware_training (exercise 2.1 counts them by hand).
+    """
+    _check_keras_model(model)
+    spec = tf.TensorSpec([1, *model.input_shape[1:]], tf.float32)
+    graph = tf.function(lambda x: model(x, training=False)).get_concrete_function(spec).graph
+    counts: dict[str, int] = {}
+    for op in graph.get_operations():
+        if op.type.startswith("FakeQuant"):
+            counts[op.type] = counts.get(op.type, 0) + 1
+    return counts
+
+
 def round_to_bits(values, num_bits: int) -> np.ndarray:
     """Round weights to ``num_bits``, per tensor and symmetric, as TFMOT's
     ``LastValueQuantizer(num_bits, symmetric=True, narrow_range=False, per_axis=False)`` does.

@@ -206,9 +206,9 @@ _WRONG_RECIPE = {
     "dynamic_range": "dynamic range stores int8 weights, but the activations stay float, so every "
                      "layer still needs floating-point math and float buffers. Microcontroller "
                      "runtimes such as TFLM are built around full-integer models.",
-    "int16x8": "int16x8 is integer, but its activations take 2 bytes each and, as the table shows, "
-               "few of its kernels are optimized: it ran many times slower than int8 here. Keep it "
-               "for a model that loses too much accuracy in int8.",
+    "int16x8": "int16x8 is integer, but its activations take 2 bytes each and, as the LiteRT guide "
+               "warns, few of its kernels are optimized: it is usually many times slower than int8 "
+               "(compare the two in the table). Keep it for a model that loses too much accuracy in int8.",
 }
 
 _WRONG_REASON = {

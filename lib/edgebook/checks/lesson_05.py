@@ -19,19 +19,6 @@ from edgebook.exercises import (Exercise, Incorrect, NotAttempted, call, expect_
 
 # --- Exercise 2.1: which layers got wrapped, how many fake-quant ops run -------------------
 
-def fake_quant_ops(qat_model) -> dict[str, int]:
-    """How many fake-quant ops of each type run when ``qat_model`` predicts (inference graph)."""
-    import tensorflow as tf
-
-    spec = tf.TensorSpec([1, *qat_model.input_shape[1:]], tf.float32)
-    graph = tf.function(lambda x: qat_model(x, training=False)).get_concrete_function(spec).graph
-    counts: dict[str, int] = {}
-    for op in graph.get_operations():
-        if op.type.startswith("FakeQuant"):
-            counts[op.type] = counts.get(op.type, 0) + 1
-    return counts
-
-
 def _default_qat_model():
     import tensorflow_model_optimization as tfmot
 
@@ -84,7 +71,9 @@ def _check_count_quantizers(answer, qat_model=None):
     count = answer["fake_quant_ops"]
     if isinstance(count, bool) or not isinstance(count, numbers.Integral):
         raise Incorrect(f"fake_quant_ops should be a whole number; you gave {count!r}.")
-    counts = fake_quant_ops(qat_model)
+    from edgebook import qat
+
+    counts = qat.fake_quant_ops(qat_model)
     total = sum(counts.values())
     per_channel = sum(n for kind, n in counts.items() if kind.endswith("PerChannel"))
     kernels = sum(1 for layer in qat_model.layers for w in layer.weights if w.name.endswith("kernel_min:0"))

@@ -79,12 +79,19 @@ def _check_sparse_storage(function):
         result = call(function, kernel.copy())
         expected = reference_bitmap_bytes(kernel)
         try:
-            value = int(result)
+            number = float(result)
         except (TypeError, ValueError):
-            raise Incorrect(f"Your function should return a whole number of bytes; it returned {result!r}.") from None
+            number = float("nan")
+        if isinstance(result, (bool, np.bool_)) or not np.isfinite(number):
+            raise Incorrect(f"Your function should return a whole number of bytes; it returned {result!r}.")
+        nonzero, size = int(np.count_nonzero(kernel)), kernel.size
+        if not number.is_integer():
+            raise Incorrect(f"For a kernel of {size} weights your function returns {number:g} bytes, a fraction "
+                            f"of a byte: the mask's {size} bits fill {-(-size // 8)} whole bytes. Round the mask's "
+                            "bytes up (np.ceil, or -(-size // 8)).")
+        value = int(number)
         if value == expected:
             continue
-        nonzero, size = int(np.count_nonzero(kernel)), kernel.size
         if value == 4 * nonzero:
             raise Incorrect("You count the non-zero values but not the mask: without it nobody knows "
                             "where each value goes. Add one bit per weight.")
