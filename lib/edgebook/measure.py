@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 
 from edgebook.mode import is_quick
-from edgebook.modelfile import read_model_bytes
+from edgebook.modelfile import read_bytes
 from edgebook.runtime import LiteModel
 
 
@@ -25,7 +25,7 @@ def size_bytes(model) -> int:
     """Bytes of a ``.tflite`` model (bytes, path or LiteModel), or of any file."""
     if isinstance(model, (str, Path)) and Path(model).is_dir():
         return sum(f.stat().st_size for f in Path(model).rglob("*") if f.is_file())
-    return len(read_model_bytes(model))
+    return len(read_bytes(model))
 
 
 def gzip_size(model) -> int:
@@ -34,7 +34,7 @@ def gzip_size(model) -> int:
     Pruned and clustered models are no smaller raw, but compress much better
     (lessons 06 and 07).
     """
-    return len(gzip.compress(read_model_bytes(model), compresslevel=9, mtime=0))
+    return len(gzip.compress(read_bytes(model), compresslevel=9, mtime=0))
 
 
 # --- latency ------------------------------------------------------------------
