@@ -35,10 +35,14 @@ ALLOCATOR_BYTES = 464
 Before any tensor, TFLM's allocator puts its own objects at the end of the arena
 (the allocator itself, the memory planner, the interpreter's tables). Measured
 with tflite-micro 0.dev20261023 on four models (the shipped sine model, a float
-and an int8 CNN, an int8 Dense layer): with 448 bytes or fewer one of those
-allocations fails, and the Python package then uses the missing object and
-crashes Python (a segmentation fault kills a notebook's kernel); from 464 bytes
-up it raises a clean error, or runs. A 32-bit microcontroller needs a little less.
+and an int8 CNN, an int8 Dense layer), each size in a fresh process: at every
+size tried below 464 bytes (0, 16, 64, 128, 256, 400, 432 and each of 440-463)
+one of those allocations fails, and the Python package then uses the missing
+object and crashes Python (a segmentation fault, which kills a notebook's
+kernel); at 464 bytes it raises a clean error for all four. A 32-bit
+microcontroller needs a little less. Larger arenas can crash too, in a model's
+own kernels (the int8 CNN crashed at 1,808-1,824 bytes and ran from 2,256):
+``load_interpreter(..., probe_first=True)`` catches those.
 """
 
 _PROBE = textwrap.dedent("""
