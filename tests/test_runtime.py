@@ -401,3 +401,43 @@ def test_a_calibration_failure_in_a_saved_model_names_the_likely_cause(tmp_path,
                                               r"model's input shape") as error:
         convert.to_tflite(tmp_path / "saved", "int8", representative_data=np.zeros((4, 8, 8), np.float32))
     assert _short(error.value)
+
+
+def test_measure_helpers_take_model_bytes_and_refuse_mismatched_data(tiny_dense):
+    from edgebook import measure
+    from edgebook.errors import NotAModelError
+
+    tflite_bytes = tiny_dense[1]
+    x = np.array([[0.0], [1.0]], np.float32)
+    assert measure.mean_abs_error(tflite_bytes, x, np.array([[1.0], [3.0]])) == 0.0  # bytes are loaded for you
+    assert measure.latency(tflite_bytes, x[:1], runs=3, warmup=1).runs == 3
+    with pytest.raises(NotAModelError, match=r"Cannot time a int: pass a LiteModel"):
+        measure.latency(3, x[:1])
+    with pytest.raises(NotAModelError, match="Cannot run a int"):
+        measure.accuracy(3, x, [0, 1])
+    classify = lambda batch: np.eye(3)[[0, 1, 1]][:len(batch)]  # noqa: E731
+    three = np.zeros((3, 1), np.float32)
+    assert measure.accuracy(classify, three, [0, 1, 2]) == pytest.approx(2 / 3)
+    with pytest.raises(ModelInputError, match="x has 3 samples but y has 2 labels"):
+        measure.accuracy(classify, three, [0, 1])
+    with pytest.raises(ModelInputError, match=r"It looks one-hot: pass the class ids, y.argmax\(axis=-1\)"):
+        measure.accuracy(classify, three, np.eye(3))
+    assert measure.max_abs_difference(np.zeros((4, 1)), np.ones(4)) == 1.0  # (n, 1) against (n,): value by value
+    assert measure.max_abs_difference([1.0, 2.0], 1.0) == 1.0
+    with pytest.raises(ModelInputError, match=r"shapes \(4, 1\) and \(3,\)"):
+        measure.max_abs_difference(np.zeros((4, 1)), np.ones(3))
+
+
+def test_save_refuses_what_is_not_tflite_bytes(tiny_dense):
+    from edgebook import convert, paths
+    from edgebook.errors import NotAModelError
+
+    model, tflite_bytes = tiny_dense
+    with pytest.raises(NotAModelError, match=r"you passed a Sequential\. Convert it first: "
+                                             r"convert.save\(convert.to_tflite\(model\), name\)"):
+        convert.save(model, "unit_test_tiny")
+    with pytest.raises(NotAModelError, match="not a .tflite model"):
+        convert.save(b"some other bytes", "unit_test_tiny")
+    with pytest.raises(ValueError, match="without folders"):
+        convert.save(tflite_bytes, "models/unit_test_tiny")
+    assert convert.save(tflite_bytes, "unit_test_tiny.tflite") == paths.build_dir("models") / "unit_test_tiny.tflite"

@@ -25,7 +25,8 @@ import tensorflow as tf
 from tensorflow.lite.python import conversion_metadata_schema_py_generated as _conversion_metadata
 
 from edgebook import paths
-from edgebook.errors import ConversionError, ModelNotFoundError
+from edgebook.errors import ConversionError, ModelNotFoundError, NotAModelError
+from edgebook.modelfile import check_model_bytes
 from edgebook.nativelogs import muted_native_logs
 from edgebook.tensorinfo import shape_advice
 from edgebook.unsupported import explain_conversion_error
@@ -337,6 +338,13 @@ def run_converter(converter, what: str = "float32", *, calibrating: str = "") ->
 
 def save(tflite_bytes: bytes, name: str) -> Path:
     """Write ``.tflite`` bytes to ``build/models/<name>.tflite`` and return the path."""
-    path = paths.build_dir("models") / f"{name}.tflite"
+    if not isinstance(tflite_bytes, (bytes, bytearray)):
+        raise NotAModelError(f"save() writes .tflite bytes (what to_tflite returns); you passed a "
+                             f"{type(tflite_bytes).__name__}. Convert it first: "
+                             "convert.save(convert.to_tflite(model), name).")
+    check_model_bytes(bytes(tflite_bytes))
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name:
+        raise ValueError(f"name is a file name without folders, e.g. 'digits_int8'; you gave {name!r}.")
+    path = paths.build_dir("models") / f"{name.removesuffix('.tflite')}.tflite"
     path.write_bytes(tflite_bytes)
     return path
