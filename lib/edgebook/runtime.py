@@ -142,7 +142,7 @@ class LiteModel:
                 f"the range this {self.input.dtype.name} model's input can hold, and were clipped to its ends: "
                 f"you passed values from {float(x.min()):.4g} to {float(x.max()):.4g}. Pre-process the input "
                 "exactly as the data the model was calibrated on (the same scaling).",
-                InputSaturationWarning, stacklevel=3)
+                InputSaturationWarning, stacklevel=4)  # the line that called predict (or micro.run)
 
     def dequantize_output(self, q: np.ndarray, output: int = 0) -> np.ndarray:
         """Integer output -> float: x = (q - zero_point) * scale."""
