@@ -90,3 +90,26 @@ def test_expect_dict_messages():
     assert "b is still ..." in exercise.evaluate({"a": 1, "b": ...}).message
     assert "has no 'b'" in exercise.evaluate({"a": 1}).message
     assert "Pass a dict" in exercise.evaluate([1, 2]).message
+
+
+def test_the_hint_line_names_the_exercise():
+    from edgebook.checks import lesson_02 as ex
+
+    assert ex.preprocess.name == "preprocess"
+    message = ex.preprocess.evaluate(lambda raw: raw).message  # wrong: no scaling, no channel axis
+    assert "Need help? Run ex.preprocess.hint()." in message
+    named = Exercise("T.7", _is_seven, hints=["7"], name="seven")
+    assert "Run ex.seven.hint()." in named.evaluate(6).message
+    assert "Run .hint() on this exercise." in seven.evaluate(6).message  # defined outside a check module
+
+
+def test_an_answer_the_check_cannot_handle_is_named_with_its_type():
+    def needs_a_list(answer):
+        if sum(answer) != 3:
+            raise Incorrect("The items should add up to 3.")
+
+    result = Exercise("T.8", needs_a_list).evaluate(2)
+    assert result.status == INCORRECT
+    assert "Your answer (int 2) could not be checked" in result.message and "not iterable" in result.message
+    assert "kind of value the exercise asks for" in result.message
+    assert Exercise("T.8", needs_a_list).evaluate([1, 2]).status == CORRECT

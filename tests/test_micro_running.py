@@ -42,3 +42,42 @@ def test_a_softmax_scale_that_would_abort_tflm_is_refused(ctx, kernel_value, abo
             micro.run(int8, calibration[:2])
     else:
         np.testing.assert_allclose(micro.run(int8, calibration[:2]).sum(axis=1), 1.0, atol=0.02)
+
+
+@pytest.fixture(scope="module")
+def special_ops(ctx):
+    """A model with a Select TF op (FlexAtan) and one with a custom op (Acos)."""
+    import tensorflow as tf
+
+    from edgebook import compat
+
+    def concrete(function):
+        return tf.function(function).get_concrete_function(tf.TensorSpec([None, 4], tf.float32))
+
+    return {"flex": compat.convert(concrete(tf.math.atan), select_tf_ops=True),
+            "custom": compat.convert(concrete(tf.math.acos), allow_custom_ops=True)}
+
+
+def test_select_tf_ops_get_tflm_advice_not_android_advice(special_ops):
+    from edgebook import micro
+
+    x = np.zeros((1, 4), np.float32)
+    for call in (lambda: micro.run(special_ops["flex"], x), lambda: micro.compare(special_ops["flex"], x)):
+        with pytest.raises(micro.MicroError, match=r"Select TF ops \(FlexAtan\).*no microcontroller has") as error:
+            call()
+        assert "Android" not in str(error.value) and error.value.__context__ is None  # a short traceback
+    with pytest.raises(micro.MicroError, match=r"custom op Acos\. TFLM runs a custom op only with a kernel"):
+        micro.run(special_ops["custom"], x)
+
+
+def test_bad_input_to_run_is_refused_clearly(shipped_sine):
+    from edgebook import micro
+    from edgebook.errors import ModelInputError, NotAModelError
+
+    with pytest.raises(ModelInputError, match=r"holds 1 NaN value \(of 3\)"):
+        micro.run(shipped_sine, np.array([[0.5], [np.nan], [1.0]], np.float32))
+    with pytest.raises(ModelInputError, match=r"pass x\[None\]"):
+        micro.run(shipped_sine, np.zeros(1, np.float32))
+    with pytest.raises(NotAModelError, match="not a .tflite model"):
+        micro.run(b"just some text, not a model", np.zeros((1, 1), np.float32))
+    assert micro.run(shipped_sine, np.array([[0.5]], np.float32)).shape == (1, 1)  # the right call works

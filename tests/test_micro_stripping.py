@@ -46,3 +46,17 @@ def test_size_breakdown_adds_up(shipped_sine):
     assert all(size > 0 for size in parts.values())
     stripped = micro.size_breakdown(micro.strip(shipped_sine))
     assert stripped["names and description"] == stripped["signatures"] == stripped["converter metadata"] == 0
+
+
+def test_strip_and_size_breakdown_refuse_what_is_not_a_model(shipped_sine):
+    import pytest
+
+    from edgebook import micro
+    from edgebook.errors import NotAModelError
+
+    for helper in (micro.strip, micro.size_breakdown):
+        with pytest.raises(NotAModelError, match=r"bytes 4-8 of every .tflite file are b'TFL3'.*They are text"):
+            helper(b"hello world, this is not a model at all\n")
+        with pytest.raises(NotAModelError, match="incomplete or damaged"):
+            helper(shipped_sine[:500])
+    assert sum(micro.size_breakdown(shipped_sine).values()) == len(shipped_sine)

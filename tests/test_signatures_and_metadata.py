@@ -84,7 +84,7 @@ def test_wrap_runs_signatures_with_named_outputs(two_signatures):
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda w: w.scale(raw=np.array([4, 8], np.uint8)), "without the batch axis"),
+    (lambda w: w.scale(raw=np.array([4, 8], np.uint8)), "without the batch axis: pass raw=x[None]"),
     (lambda w: w.scale(raw=np.zeros((1, 3), np.uint8)), "expects raw as uint8 (any, 2); you passed uint8 (1, 3)"),
     (lambda w: w.scale(raw=np.zeros((1, 2), np.float32)), "already pre-processed"),
     (lambda w: w.scale(raw=np.array([[300, 1]])), "outside uint8's range 0..255"),
@@ -203,3 +203,16 @@ def test_metadata_errors(two_signatures, tmp_path):
     path = tmp_path / "labelled.tflite"
     path.write_bytes(modelfile.write_metadata(two_signatures, "labels", "x\ny"))
     assert modelfile.labels(path) == ["x", "y"]
+
+
+def test_wrap_and_signatures_refuse_what_is_not_a_model(two_signatures, tiny_dense):
+    from edgebook import runtime
+    from edgebook.errors import NotAModelError
+
+    for helper in (runtime.wrap, runtime.signatures):
+        with pytest.raises(NotAModelError, match="incomplete or damaged") as error:
+            helper(two_signatures[:len(two_signatures) // 2])
+        assert error.value.__suppress_context__  # the course's error, not LiteRT's
+        with pytest.raises(NotAModelError, match=r"This is a Keras model \(Sequential\)"):
+            helper(tiny_dense[0])
+        assert helper(two_signatures)  # the model itself is fine

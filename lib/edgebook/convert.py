@@ -15,6 +15,8 @@ Introduced in 03_convert_and_run_with_litert.
 """
 from __future__ import annotations
 
+import collections.abc
+import inspect
 from pathlib import Path
 from typing import Callable
 
@@ -23,8 +25,10 @@ import tensorflow as tf
 from tensorflow.lite.python import conversion_metadata_schema_py_generated as _conversion_metadata
 
 from edgebook import paths
-from edgebook.errors import ConversionError, ModelNotFoundError
+from edgebook.errors import ConversionError, ModelNotFoundError, NotAModelError
+from edgebook.modelfile import check_model_bytes
 from edgebook.nativelogs import muted_native_logs
+from edgebook.tensorinfo import shape_advice
 from edgebook.unsupported import explain_conversion_error
 
 
@@ -45,35 +49,119 @@ def _float16(converter) -> None:
     converter.target_spec.supported_types = [tf.float16]
 
 
-def _representative(samples):
-    """The calibration data the converter runs to find each activation's range."""
-    samples = np.asarray(samples, dtype=np.float32)
-    if samples.ndim < 2 or len(samples) == 0:
-        raise ConversionError("representative_data must be a batch of input samples, e.g. "
-                              "train_x[:200]: the converter runs them to measure activation ranges.")
-    return lambda: ([samples[i:i + 1]] for i in range(len(samples)))
+REPRESENTATIVE_FORMS = ("an array of input samples (train_x[:200]), a function that yields one [batch] list at a "
+                        "time (as TFLite's docs write it), a generator, or a tf.data.Dataset of samples or batches")
+"""What ``representative_data`` may be: every form the int8 and int16x8 recipes accept."""
 
 
-def _int8(converter, representative_data=None) -> None:
+def _floats(value) -> np.ndarray:
+    array = np.asarray(value)
+    return array.astype(np.float32) if np.issubdtype(array.dtype, np.floating) else array
+
+
+def _as_inputs(element):
+    """One element of a representative dataset as the converter takes it: a list of input batches (or a dict)."""
+    if isinstance(element, dict):
+        return {name: _floats(value) for name, value in element.items()}
+    if isinstance(element, (list, tuple)):
+        return [_floats(value) for value in element]
+    return [_floats(element)]  # a bare batch: the list around it was forgotten, which is fine
+
+
+def _check_first_batch(inputs, input_shapes, where: str) -> None:
+    """Refuse, with the fix, calibration data whose shape the model's input cannot take."""
+    if input_shapes is None or isinstance(inputs, dict):
+        return
+    if len(inputs) != len(input_shapes):
+        raise ConversionError(f"The model has {len(input_shapes)} input(s), but {where} holds {len(inputs)} "
+                              "array(s): give one batch per input, in the model's order.")
+    for given, expected in zip(inputs, input_shapes):
+        expected_text = "(" + ", ".join("any" if d is None else str(d) for d in expected) + ")"
+        if len(given.shape) != len(expected) or not all(e in (None, d) for e, d in zip(expected[1:], given.shape[1:])):
+            if where == "representative_data":
+                advice = shape_advice(expected, given.shape, keyword="representative_data")
+            else:
+                advice = shape_advice(expected, given.shape).replace(": pass x", ": make every batch x")
+            advice = advice or "Give it the model's input shape, batch axis first."
+            raise ConversionError(f"The model's input has shape {expected_text}, but {where} has shape "
+                                  f"{tuple(given.shape)}. {advice}")
+
+
+def _dataset_batches(dataset, input_shapes):
+    """A function yielding [batch] lists from a tf.data.Dataset of samples or batches (labels dropped)."""
+    single_input = input_shapes is not None and len(input_shapes) == 1
+
+    def batches():
+        for element in dataset.as_numpy_iterator():
+            if isinstance(element, tuple) and len(element) == 2 and (single_input or input_shapes is None):
+                element = element[0]  # (features, labels), as Keras trains on: calibration needs the features
+            inputs = _as_inputs(element)
+            if input_shapes is not None and not isinstance(inputs, dict):
+                inputs = [x[np.newaxis] if x.ndim == len(shape) - 1 else x for x, shape in zip(inputs, input_shapes)]
+            yield inputs
+
+    return batches
+
+
+def _representative(data, input_shapes=None):
+    """The converter's ``representative_dataset`` (a function that yields [batch] lists) from
+    any of ``REPRESENTATIVE_FORMS``, its first batch checked against the model's input shapes."""
+    if isinstance(data, tf.data.Dataset):
+        make, where = _dataset_batches(data, input_shapes), "the dataset's first batch"
+    elif callable(data):
+        make, where = (lambda: (_as_inputs(element) for element in data())), "the first batch it yields"
+    elif isinstance(data, collections.abc.Iterator):  # a generator: it can run only once, so keep its batches
+        kept = [_as_inputs(element) for element in data]
+        make, where = (lambda: iter(kept)), "the first batch it yielded"
+    else:
+        try:
+            samples = np.asarray(data, dtype=np.float32)
+        except (TypeError, ValueError):
+            raise ConversionError(f"representative_data must be {REPRESENTATIVE_FORMS}; you gave a "
+                                  f"{type(data).__name__} that is none of these.") from None
+        if samples.ndim < 2 or len(samples) == 0:
+            raise ConversionError(f"representative_data must be a batch of input samples, e.g. train_x[:200] "
+                                  f"(the converter runs them to measure activation ranges); you gave shape "
+                                  f"{samples.shape}. It may also be {REPRESENTATIVE_FORMS}.")
+        _check_first_batch([samples], input_shapes, "representative_data")
+        return lambda: ([samples[i:i + 1]] for i in range(len(samples)))
+    first = next(iter(make()), None)
+    if first is None:
+        raise ConversionError("representative_data gave no batch at all (an empty dataset, or a generator "
+                              "already used up?): the converter needs a few hundred samples to calibrate.")
+    _check_first_batch(first, input_shapes, where)
+    return make
+
+
+def input_shapes(model) -> list[tuple] | None:
+    """The shapes of a Keras model's or concrete function's inputs (None = any size); None if unknown."""
+    if isinstance(model, tf.keras.Model):
+        return [tuple(t.shape) for t in model.inputs] if model.inputs else None
+    if isinstance(model, tf.types.experimental.ConcreteFunction):
+        return [tuple(spec.shape) for spec in tf.nest.flatten(model.structured_input_signature)]
+    return None
+
+
+def _int8(converter, representative_data=None, input_shapes=None) -> None:
     """Full integer: int8 weights AND activations, int8 input and output: what
     microcontrollers and most NPUs run. Needs representative data to calibrate."""
     if representative_data is None:
         raise ConversionError("The int8 recipe needs representative_data (a few hundred training "
                               "inputs, e.g. train_x[:200]) to measure the range of every activation.")
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    converter.representative_dataset = _representative(representative_data)
+    converter.representative_dataset = _representative(representative_data, input_shapes)
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     converter.inference_input_type = tf.int8
     converter.inference_output_type = tf.int8
 
 
-def _int16x8(converter, representative_data=None) -> None:
+def _int16x8(converter, representative_data=None, input_shapes=None) -> None:
     """int8 weights with int16 activations: more precise activations than int8, for
     models that lose too much accuracy otherwise. Float input and output."""
     if representative_data is None:
         raise ConversionError("The int16x8 recipe needs representative_data (e.g. train_x[:200]).")
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    converter.representative_dataset = _representative(representative_data)
+    converter.representative_dataset = _representative(representative_data, input_shapes)
     converter.target_spec.supported_ops = [
         tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
 
@@ -160,7 +248,7 @@ def inference_function(model: tf.keras.Model, batch_size: int = 1):
     return tf.function(lambda images: model(images, training=False)).get_concrete_function(spec)
 
 
-def _selectively_quantized(converter, representative_data, keep_float) -> bytes:
+def _selectively_quantized(converter, representative_data, keep_float, shapes=None) -> bytes:
     """int8 everywhere except the named ops or tensors, through the quantization debugger.
 
     Names in capitals (``"FULLY_CONNECTED"``) keep every op of that type in float;
@@ -168,10 +256,10 @@ def _selectively_quantized(converter, representative_data, keep_float) -> bytes:
     """
     ops = [name for name in keep_float if name.isupper()]
     nodes = [name for name in keep_float if not name.isupper()]
-    _int8(converter, representative_data)
+    _int8(converter, representative_data, shapes)
     converter.inference_input_type = converter.inference_output_type = tf.float32
     debugger = tf.lite.experimental.QuantizationDebugger(
-        converter=converter, debug_dataset=_representative(representative_data),
+        converter=converter, debug_dataset=converter.representative_dataset,
         debug_options=tf.lite.experimental.QuantizationDebugOptions(
             denylisted_ops=ops or None, denylisted_nodes=nodes or None))
     return debugger.get_nondebug_quantized_model()
@@ -205,22 +293,32 @@ def to_tflite(model, recipe: str = "float32", *, sparse: bool = False, keep_floa
         if "representative_data" not in options:
             raise ConversionError("keep_float needs representative_data too (e.g. train_x[:200]).")
         with muted_native_logs():
-            return _selectively_quantized(converter, options["representative_data"], keep_float)
-    try:
-        RECIPES[recipe](converter, **options)
-    except TypeError:
-        raise ConversionError(f"The {recipe!r} recipe does not take the options {sorted(options)}.") from None
+            return _selectively_quantized(converter, options["representative_data"], keep_float,
+                                          input_shapes(model))
+    takes = inspect.signature(RECIPES[recipe]).parameters
+    unknown = sorted(name for name in options if name not in takes or name == "input_shapes")
+    if unknown:
+        accepted = [name for name in takes if name not in ("converter", "input_shapes")]
+        takes_text = f"it takes {accepted}" if accepted else "it takes none (representative_data is for int8, int16x8)"
+        raise ConversionError(f"The {recipe!r} recipe does not take the options {unknown}: {takes_text}; "
+                              "to_tflite itself takes sparse, keep_float and frozen_graph.")
+    if "representative_data" in takes:
+        options["input_shapes"] = input_shapes(model)
+    RECIPES[recipe](converter, **options)
     if sparse:
         converter.optimizations = [*converter.optimizations, tf.lite.Optimize.EXPERIMENTAL_SPARSITY]
-    return run_converter(converter, f"recipe {recipe!r}")
+    calibrating = "the representative data" if "representative_data" in options else ""
+    return run_converter(converter, f"recipe {recipe!r}", calibrating=calibrating)
 
 
-def run_converter(converter, what: str = "float32") -> bytes:
+def run_converter(converter, what: str = "float32", *, calibrating: str = "") -> bytes:
     """``converter.convert()`` with the converter's noise muted and its failures explained.
 
     Ops without a built-in kernel raise ``UnsupportedOpsError`` with a clear
     explanation and the three ways out (lesson 10); any other failure raises
-    ``ConversionError`` with the first lines of the converter's long message.
+    ``ConversionError`` with the first lines of the converter's long message
+    (and, when ``calibrating`` names the data it calibrates on and an op failed
+    to prepare, the likely cause: that data's shape).
     """
     try:
         # setup() filters the warning every int8-input conversion gives ("Statistics for quantized inputs").
@@ -231,11 +329,22 @@ def run_converter(converter, what: str = "float32") -> bytes:
         if unsupported is not None:
             raise unsupported from None
         first_lines = "\n".join(str(error).strip().splitlines()[:6])
-        raise ConversionError(f"The converter failed ({what}):\n{first_lines}") from None
+        cause = ""
+        if calibrating and "failed to prepare" in str(error):
+            cause = (f"\nAn op failed while the converter ran {calibrating} through the model: its batches "
+                     "probably do not have the model's input shape (batch axis first, e.g. train_x[:200]).")
+        raise ConversionError(f"The converter failed ({what}):\n{first_lines}{cause}") from None
 
 
 def save(tflite_bytes: bytes, name: str) -> Path:
     """Write ``.tflite`` bytes to ``build/models/<name>.tflite`` and return the path."""
-    path = paths.build_dir("models") / f"{name}.tflite"
+    if not isinstance(tflite_bytes, (bytes, bytearray)):
+        raise NotAModelError(f"save() writes .tflite bytes (what to_tflite returns); you passed a "
+                             f"{type(tflite_bytes).__name__}. Convert it first: "
+                             "convert.save(convert.to_tflite(model), name).")
+    check_model_bytes(bytes(tflite_bytes))
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name:
+        raise ValueError(f"name is a file name without folders, e.g. 'digits_int8'; you gave {name!r}.")
+    path = paths.build_dir("models") / f"{name.removesuffix('.tflite')}.tflite"
     path.write_bytes(tflite_bytes)
     return path

@@ -21,6 +21,14 @@ class ModelNotFoundError(EdgebookError, FileNotFoundError):
     """A model file does not exist."""
 
 
+class NotAModelError(EdgebookError, TypeError, ValueError):
+    """What was given as a ``.tflite`` model is not one: another object, or bytes that are not a whole model."""
+
+
+class ModelLoadError(EdgebookError, RuntimeError):
+    """LiteRT could not prepare a valid ``.tflite`` model (an op without a kernel, say)."""
+
+
 class ConversionError(EdgebookError):
     """A model could not be converted to .tflite."""
 
@@ -48,3 +56,7 @@ class UnsupportedOpsError(ConversionError):
 
 class FlexUnavailableError(EdgebookError):
     """No Flex delegate in this runtime, so it cannot run Select TF ops."""
+
+
+class InputSaturationWarning(UserWarning):
+    """Quantizing float input for an int8 model clipped many of its values (``runtime.LiteModel.predict``)."""

@@ -119,10 +119,26 @@ class Exercise:
     """
 
     def __init__(self, title: str, check_fn: Callable, hints: Sequence[str] = (),
-                 success: str = "Well done."):
+                 success: str = "Well done.", name: str | None = None):
         self.title, self._check_fn, self.hints, self.success = title, check_fn, tuple(hints), success
+        self._name = name
         self.status = NOT_ATTEMPTED
         self.message = ""
+
+    @property
+    def name(self) -> str | None:
+        """How a lesson reaches this exercise: its name in the check module (``ex.<name>``), or None.
+
+        Given as ``name=`` or else found in the lesson's check module, where it is assigned.
+        """
+        if self._name is None:
+            self._name = next((key.split(".", 1)[1] for key, exercise in lesson_exercises().items()
+                               if exercise is self), None)
+        return self._name
+
+    def hint_call(self) -> str:
+        """The line a learner runs for a hint: ``ex.preprocess.hint()`` (lessons import the checks as ``ex``)."""
+        return f"ex.{self.name}.hint()" if self.name else ".hint() on this exercise"
 
     def __repr__(self) -> str:
         return f"<Exercise {self.title!r}: {self.status}>"
@@ -137,9 +153,13 @@ class Exercise:
         except NotAttempted:
             status, message = NOT_ATTEMPTED, "Replace the ... with your answer, then run the cell again."
         except Incorrect as wrong:
-            status, message = INCORRECT, str(wrong) + (" Need help? Run .hint()." if self.hints else "")
+            status, message = INCORRECT, str(wrong) + (f" Need help? Run {self.hint_call()}." if self.hints else "")
         except Exception as error:  # a bug in the answer's shape we did not foresee: still no traceback
-            status, message = INCORRECT, f"Checking your answer raised {type(error).__name__}: {error}"
+            given = repr(answer) if len(repr(answer)) <= 40 else f"{repr(answer)[:37]}..."
+            status, message = INCORRECT, (
+                f"Your answer ({type(answer).__name__} {given}) could not be checked: checking it raised "
+                f"{type(error).__name__}: {error}. Is it the kind of value the exercise asks for (a function, "
+                "an array, a number, a dict...)? Read the exercise's starter cell again.")
         self.status, self.message = status, message
         return Result(self.title, status, message)
 

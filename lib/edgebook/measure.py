@@ -14,8 +14,9 @@ from typing import Callable
 
 import numpy as np
 
+from edgebook.errors import ModelInputError, NotAModelError
 from edgebook.mode import is_quick
-from edgebook.modelfile import read_model_bytes
+from edgebook.modelfile import read_bytes
 from edgebook.runtime import LiteModel
 
 
@@ -25,7 +26,7 @@ def size_bytes(model) -> int:
     """Bytes of a ``.tflite`` model (bytes, path or LiteModel), or of any file."""
     if isinstance(model, (str, Path)) and Path(model).is_dir():
         return sum(f.stat().st_size for f in Path(model).rglob("*") if f.is_file())
-    return len(read_model_bytes(model))
+    return len(read_bytes(model))
 
 
 def gzip_size(model) -> int:
@@ -34,7 +35,7 @@ def gzip_size(model) -> int:
     Pruned and clustered models are no smaller raw, but compress much better
     (lessons 06 and 07).
     """
-    return len(gzip.compress(read_model_bytes(model), compresslevel=9, mtime=0))
+    return len(gzip.compress(read_bytes(model), compresslevel=9, mtime=0))
 
 
 # --- latency ------------------------------------------------------------------
@@ -56,8 +57,14 @@ class Latency:
                 f"thread{'s' if self.threads != 1 else ''})")
 
 
+def _loaded(model):
+    """A .tflite model given as bytes or a path, loaded into LiteRT; anything else as it is."""
+    return LiteModel(model) if isinstance(model, (bytes, bytearray, str, Path)) else model
+
+
 def _runner(model, sample) -> tuple[Callable[[], object], int]:
     """A no-argument function that runs the model once on ``sample``, and its thread count."""
+    model = _loaded(model)
     if isinstance(model, LiteModel):
         prepared = model.prepare(sample)
         return (lambda: model.invoke(prepared)), model.num_threads
@@ -69,7 +76,8 @@ def _runner(model, sample) -> tuple[Callable[[], object], int]:
         return (lambda: model(tensor, training=False)), threads
     if callable(model):
         return (lambda: model(sample)), 1
-    raise TypeError(f"Cannot time a {type(model).__name__}: pass a LiteModel, a Keras model or a function.")
+    raise NotAModelError(f"Cannot time a {type(model).__name__}: pass a LiteModel (runtime.load(model_bytes)), "
+                         ".tflite bytes, a Keras model or a function.")
 
 
 def latency(model, sample, *, runs: int = 200, warmup: int = 20, threads: int | None = None) -> Latency:
@@ -100,17 +108,32 @@ def latency(model, sample, *, runs: int = 200, warmup: int = 20, threads: int | 
 # --- quality ------------------------------------------------------------------
 
 def _outputs(model, x) -> np.ndarray:
+    model = _loaded(model)
     if isinstance(model, LiteModel):
         return model.predict(x)
     if hasattr(model, "predict_on_batch"):
         return model.predict(x, verbose=0, batch_size=256)
+    if not callable(model):
+        raise NotAModelError(f"Cannot run a {type(model).__name__}: pass a LiteModel, .tflite bytes, a Keras model "
+                             "or a function.")
     return np.asarray(model(x))
 
 
 def accuracy(model, x, y) -> float:
-    """Share of samples whose highest-scoring class is the label (Keras model, LiteModel or function)."""
+    """Share of samples whose highest-scoring class is the label (Keras model, LiteModel, .tflite bytes or function).
+
+    ``y`` holds one class id per sample.
+    """
+    y = np.asarray(y)
+    if len(np.shape(x)) and len(x) != len(y):
+        raise ModelInputError(f"x has {len(x):,} samples but y has {len(y):,} labels: pass the labels of the "
+                              "same samples (e.g. test_x and test_y).")
     predicted = np.argmax(_outputs(model, x), axis=-1)
-    return float(np.mean(predicted == np.asarray(y)))
+    if y.shape != predicted.shape:
+        advice = " It looks one-hot: pass the class ids, y.argmax(axis=-1)." if y.ndim == predicted.ndim + 1 else ""
+        raise ModelInputError(f"accuracy() takes one class id per sample, shape {predicted.shape}; y has shape "
+                              f"{y.shape}.{advice}")
+    return float(np.mean(predicted == y))
 
 
 def mean_abs_error(model, x, y) -> float:
@@ -119,8 +142,18 @@ def mean_abs_error(model, x, y) -> float:
 
 
 def max_abs_difference(a, b) -> float:
-    """Largest absolute difference between two arrays of outputs (0.0 = identical)."""
-    return float(np.max(np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))))
+    """Largest absolute difference between two arrays of outputs (0.0 = identical).
+
+    Arrays of the same size are compared value by value, whatever their shapes
+    ((n, 1) against (n,)); a single number is compared with every value.
+    """
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape and a.size != 1 and b.size != 1:
+        if a.size != b.size:
+            raise ModelInputError(f"Cannot compare outputs of shapes {a.shape} and {b.shape}: they hold "
+                                  f"{a.size:,} and {b.size:,} values. Compare the outputs of the same inputs.")
+        a, b = a.reshape(-1), b.reshape(-1)
+    return float(np.max(np.abs(a - b)))
 
 
 # --- comparing variants (lessons 04-07) ------------------------------------------

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
+import struct
 from collections import Counter
 from pathlib import Path
 
@@ -17,25 +19,100 @@ import flatbuffers
 import numpy as np
 from ai_edge_litert import schema_py_generated as schema
 
-from edgebook.errors import MetadataNotFoundError, ModelNotFoundError
+from edgebook.errors import MetadataNotFoundError, ModelNotFoundError, NotAModelError
 
 _OP_NAMES = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
 _TYPE_NAMES = {v: k.lower() for k, v in vars(schema.TensorType).items() if not k.startswith("_")}
 
 
-def read_model_bytes(model) -> bytes:
-    """The bytes of a model given as bytes, as a path to a .tflite file, or as an object
-    that holds them in ``.model_bytes`` (a ``runtime.LiteModel``, a wrapper)."""
-    if isinstance(model, (bytes, bytearray)):
+FILE_IDENTIFIER = b"TFL3"
+"""Bytes 4-8 of every .tflite file: how a reader knows the FlatBuffer is a LiteRT model."""
+
+_WHAT_A_MODEL_IS = ("A model is .tflite bytes (what convert.to_tflite returns), the path of a .tflite file "
+                    "(convert.save writes them to build/models/), or a runtime.LiteModel")
+
+
+def _not_a_model(thing) -> str:
+    """What to say when ``thing`` was passed where a .tflite model goes."""
+    kind = type(thing).__name__
+    if thing is None:
+        return f"You passed None where a model goes (a variable that was never set?). {_WHAT_A_MODEL_IS}."
+    if hasattr(thing, "layers") and hasattr(thing, "fit"):
+        return (f"This is a Keras model ({kind}), not a .tflite model. Convert it first: "
+                "convert.to_tflite(model) returns the bytes that runtime.load and micro take.")
+    if isinstance(thing, np.ndarray):
+        as_bytes = " If the array holds a file's bytes, pass array.tobytes()." if thing.dtype == np.uint8 else ""
+        return (f"You passed a NumPy array of shape {thing.shape} where a model goes: the model comes first, "
+                f"then the data (runtime.load(model_bytes).predict(x)). {_WHAT_A_MODEL_IS}.{as_bytes}")
+    return f"{_WHAT_A_MODEL_IS}; you passed a {kind}."
+
+
+def read_bytes(model) -> bytes:
+    """The bytes of a model given as bytes, as a path to a file, or as an object that holds them
+    in ``.model_bytes`` (a ``runtime.LiteModel``, a wrapper), without checking what they hold.
+
+    ``measure.size_bytes`` and ``measure.gzip_size`` measure any file with it.
+    """
+    if isinstance(model, (bytes, bytearray, memoryview)):
         return bytes(model)
     if hasattr(model, "model_bytes"):
         return model.model_bytes
+    if not isinstance(model, (str, os.PathLike)):
+        raise NotAModelError(_not_a_model(model))
     path = Path(model)
+    if path.is_dir():
+        raise NotAModelError(f"{path} is a folder, not a .tflite file (a SavedModel?). Convert it first: "
+                             "convert.to_tflite(folder) returns the model's bytes.")
     if not path.is_file():
         raise ModelNotFoundError(
             f"There is no model file at {path}. Convert and save one first "
             "(edgebook.convert.save writes to build/models/), or check the name.")
     return path.read_bytes()
+
+
+def _looks_like(data: bytes) -> str:
+    """A guess at what non-model bytes are, for the error message."""
+    if data[:2] == b"PK":
+        return (" They are a zip archive, such as a .keras file: load it with tf.keras.models.load_model "
+                "and convert it with convert.to_tflite.")
+    if data[:4] == b"\x89HDF":
+        return (" They are an HDF5 file, such as a Keras .h5 file: load it with tf.keras.models.load_model "
+                "and convert it with convert.to_tflite.")
+    try:
+        text = data[:40].decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    return f" They are text ({text!r}...), not a model." if text.isprintable() or "\n" in text else ""
+
+
+def check_model_bytes(data: bytes, source: str = "These bytes") -> bytes:
+    """``data`` if it starts like a .tflite model (bytes 4-8 are ``b"TFL3"``); else a NotAModelError that says why."""
+    if len(data) == 0:
+        raise NotAModelError(f"{source} are empty (0 bytes), so they hold no model. {_WHAT_A_MODEL_IS}.")
+    if data[4:8] != FILE_IDENTIFIER:
+        raise NotAModelError(
+            f"{source} are not a .tflite model: bytes 4-8 of every .tflite file are {FILE_IDENTIFIER!r}, "
+            f"these are {data[4:8]!r}.{_looks_like(data)} {_WHAT_A_MODEL_IS}.")
+    return data
+
+
+def damaged(data: bytes) -> NotAModelError:
+    """The error for bytes that start like a .tflite model but whose FlatBuffer is incomplete or broken."""
+    return NotAModelError(
+        f"These {len(data):,} bytes start like a .tflite model, but the FlatBuffer inside is incomplete or "
+        "damaged (a file cut short, or bytes changed by hand?). Convert and save the model again "
+        "(convert.to_tflite, convert.save).")
+
+
+def read_model_bytes(model) -> bytes:
+    """The bytes of a ``.tflite`` model given as bytes, as a path to a .tflite file, or as an object
+    that holds them in ``.model_bytes`` (a ``runtime.LiteModel``, a wrapper).
+
+    Anything else, or bytes that are not a model, raises a ``NotAModelError``
+    that says what was given and what a model is.
+    """
+    source = f"The contents of {model}" if isinstance(model, (str, os.PathLike)) else "These bytes"
+    return check_model_bytes(read_bytes(model), source)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,9 +136,16 @@ class Tensor:
         return self.constant_bytes > 0
 
 
+def _unpacked(model_bytes: bytes) -> "schema.ModelT":
+    try:
+        return schema.ModelT.InitFromPackedBuf(model_bytes, 0)
+    except (struct.error, IndexError, ValueError, UnicodeDecodeError):  # offsets that point past the end
+        raise damaged(model_bytes) from None
+
+
 def parse(model) -> "schema.ModelT":
     """The whole model as Python objects (bytes, a path, or a LiteModel)."""
-    return schema.ModelT.InitFromPackedBuf(read_model_bytes(model), 0)
+    return _unpacked(read_model_bytes(model))
 
 
 def op_name(model_t: "schema.ModelT", opcode_index: int) -> str:
@@ -205,11 +289,6 @@ LABELS = "labels"
 CONVERTER_ENTRIES = ("min_runtime_version", "CONVERSION_METADATA")
 """Metadata the converter writes and the runtime reads: ``write_metadata`` leaves them alone."""
 
-FILE_IDENTIFIER = b"TFL3"
-"""Bytes 4-8 of every .tflite file: how a reader knows the FlatBuffer is a LiteRT model."""
-
-
-
 def pack(model_t: "schema.ModelT") -> bytes:
     """The ``.tflite`` bytes of a model held as Python objects (the inverse of ``parse``).
 
@@ -243,7 +322,7 @@ def read_metadata(model) -> dict[str, bytes]:
     Introduced in 11_pre_and_post_processing.
     """
     model_bytes = read_model_bytes(model)
-    m = schema.ModelT.InitFromPackedBuf(model_bytes, 0)
+    m = _unpacked(model_bytes)
     entries = {}
     for entry in m.metadata or []:
         buffer = m.buffers[entry.buffer]

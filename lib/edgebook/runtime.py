@@ -15,19 +15,44 @@ Introduced in 03_convert_and_run_with_litert.
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
-from edgebook.errors import DelegateError, ModelInputError
-from edgebook.modelfile import read_model_bytes
+from edgebook.errors import (DelegateError, FlexUnavailableError, InputSaturationWarning, ModelInputError,
+                             ModelLoadError)
+from edgebook.modelfile import damaged, read_model_bytes
 from edgebook.nativelogs import muted_native_logs
-from edgebook.tensorinfo import TensorInfo, tensor_info
+from edgebook.tensorinfo import TensorInfo, shape_advice, tensor_info
+from edgebook.unsupported import CUSTOM, SELECT, non_builtin_ops
 # Signatures and typed wrappers (lesson 11) have a module of their own; lessons call runtime.wrap.
 from edgebook.wrapper import ModelWrapper, Signature, signatures, wrap
 
-__all__ = ["LiteModel", "TensorInfo", "load", "load_delegate", "compiled_predict",
-           "Signature", "ModelWrapper", "signatures", "wrap"]
+__all__ = ["LiteModel", "TensorInfo", "load", "load_delegate", "compiled_predict", "load_error",
+           "SATURATION_WARNING_FRACTION", "Signature", "ModelWrapper", "signatures", "wrap"]
+
+SATURATION_WARNING_FRACTION = 0.05
+"""``predict`` warns when quantizing float input clips more than this fraction of its values."""
+
+
+def load_error(model_bytes: bytes, error: RuntimeError) -> Exception:
+    """The course's error for a valid model that LiteRT could not prepare: which ops it lacks, what to do."""
+    special = non_builtin_ops(model_bytes)
+    flex = [name for name, kind in special.items() if kind == SELECT]
+    custom = [name for name, kind in special.items() if kind == CUSTOM]
+    if flex:
+        return FlexUnavailableError(
+            f"This model uses Select TF ops ({', '.join(flex)}), which need the Flex delegate (TensorFlow's own "
+            "kernels), and ai_edge_litert has none. Rewrite those ops with built-in ones and convert again "
+            "(10_ops_and_compatibility shows how; compat.litert_check explains what a runtime lacks).")
+    if custom:
+        return ModelLoadError(
+            f"This model uses the custom op{'s' if len(custom) > 1 else ''} {', '.join(custom)}, and LiteRT has "
+            "no kernel registered for it. Register one (InterpreterWithCustomOps; 10_ops_and_compatibility), "
+            "or rewrite the model with built-in ops.")
+    first_line = next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
+    return ModelLoadError(f"LiteRT could not prepare this model: {first_line}")
 
 
 class LiteModel:
@@ -53,11 +78,16 @@ class LiteModel:
             resolver = OpResolverType.AUTO
         else:
             resolver = OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
-        with muted_native_logs():
-            self.interpreter = Interpreter(model_content=self.model_bytes, num_threads=num_threads,
-                                           experimental_op_resolver_type=resolver,
-                                           experimental_delegates=list(delegates) or None)
-            self.interpreter.allocate_tensors()
+        try:
+            with muted_native_logs():
+                self.interpreter = Interpreter(model_content=self.model_bytes, num_threads=num_threads,
+                                               experimental_op_resolver_type=resolver,
+                                               experimental_delegates=list(delegates) or None)
+                self.interpreter.allocate_tensors()
+        except ValueError:  # "The model is not a valid Flatbuffer buffer"
+            raise damaged(self.model_bytes) from None
+        except RuntimeError as error:
+            raise load_error(self.model_bytes, error) from None
         self.inputs = [tensor_info(d) for d in self.interpreter.get_input_details()]
         self.outputs = [tensor_info(d) for d in self.interpreter.get_output_details()]
         self._batch = self.interpreter.get_input_details()[0]["shape"][0] if self.inputs else 1
@@ -81,19 +111,38 @@ class LiteModel:
         # The batch axis (first) may have any size: predict() feeds fixed-batch models in chunks.
         ok = x.ndim == len(expected) and all(e in (-1, d) for e, d in zip(expected[1:], x.shape[1:]))
         if not ok:
-            hint = ""
-            if x.ndim == len(expected) - 1:
-                hint = " It looks like one sample without the batch axis: pass x[None] (a batch of one)."
+            advice = shape_advice(expected, x.shape) or "Reshape it to the model's input shape."
             raise ModelInputError(
                 f"This model expects input {self.input.describe()}; you passed "
-                f"{x.dtype.name} {tuple(x.shape)}.{hint}")
+                f"{x.dtype.name} {tuple(x.shape)}. {advice}")
+
+    def input_range(self) -> tuple[float, float]:
+        """The float values a quantized input can hold: (qmin - zero_point) * scale to (qmax - zero_point) * scale."""
+        info = self.input
+        limits = np.iinfo(info.dtype)
+        return (limits.min - info.zero_point) * info.scale, (limits.max - info.zero_point) * info.scale
 
     def quantize_input(self, x: np.ndarray) -> np.ndarray:
-        """Float data -> the integer type of a quantized input: q = round(x / scale) + zero_point."""
+        """Float data -> the integer type of a quantized input: q = round(x / scale) + zero_point.
+
+        Values outside ``input_range()`` are clipped to its ends (saturate).
+        """
         info = self.input
         limits = np.iinfo(info.dtype)
         q = np.round(x / info.scale) + info.zero_point
         return np.clip(q, limits.min, limits.max).astype(info.dtype)
+
+    def _warn_if_saturated(self, x: np.ndarray) -> None:
+        low, high = self.input_range()
+        clipped = np.count_nonzero((x < low - self.input.scale / 2) | (x > high + self.input.scale / 2))
+        fraction = clipped / max(x.size, 1)
+        if fraction > SATURATION_WARNING_FRACTION:
+            warnings.warn(
+                f"{fraction:.0%} of the input values ({clipped:,} of {x.size:,}) lie outside {low:.4g}..{high:.4g}, "
+                f"the range this {self.input.dtype.name} model's input can hold, and were clipped to its ends: "
+                f"you passed values from {float(x.min()):.4g} to {float(x.max()):.4g}. Pre-process the input "
+                "exactly as the data the model was calibrated on (the same scaling).",
+                InputSaturationWarning, stacklevel=4)  # the line that called predict (or micro.run)
 
     def dequantize_output(self, q: np.ndarray, output: int = 0) -> np.ndarray:
         """Integer output -> float: x = (q - zero_point) * scale."""
@@ -110,6 +159,13 @@ class LiteModel:
         """
         x = np.asarray(x)
         self._check_shape(x)
+        if np.issubdtype(x.dtype, np.floating) and np.isnan(x).any():
+            count = int(np.count_nonzero(np.isnan(x)))
+            raise ModelInputError(
+                f"The input holds {count:,} NaN value{'s' if count != 1 else ''} (of {x.size:,}), first at index "
+                f"{tuple(int(i) for i in np.argwhere(np.isnan(x))[0])}: a model computes nothing meaningful "
+                "from them. They usually come from a division by zero or missing data in pre-processing: "
+                "fix that, or replace them (np.nan_to_num(x)) or drop those samples.")
         wanted = self.input.dtype
         if wanted == np.float32:
             if not np.issubdtype(x.dtype, np.floating):
@@ -121,6 +177,7 @@ class LiteModel:
             if not self.input.quantized:
                 raise ModelInputError(f"This model expects {self.input.describe()} and stores no "
                                       "scale to quantize float input with.")
+            self._warn_if_saturated(x)
             return self.quantize_input(x)
         if x.dtype != wanted:
             raise ModelInputError(

@@ -23,7 +23,7 @@ from edgebook import modelfile
 from edgebook.errors import MetadataNotFoundError, ModelInputError
 from edgebook.modelfile import read_model_bytes
 from edgebook.nativelogs import muted_native_logs
-from edgebook.tensorinfo import TensorInfo, tensor_info
+from edgebook.tensorinfo import TensorInfo, shape_advice, tensor_info
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +43,14 @@ class Signature:
         return f"{self.key}({ins}) -> {outs}"
 
 
+def _interpreter(model_bytes: bytes, **options) -> Interpreter:
+    """LiteRT's Interpreter for checked model bytes; a FlatBuffer cut short raises the course's NotAModelError."""
+    try:
+        return Interpreter(model_content=model_bytes, **options)
+    except ValueError:  # "The model is not a valid Flatbuffer buffer"
+        raise modelfile.damaged(model_bytes) from None
+
+
 def _signatures_of(interpreter) -> dict[str, Signature]:
     result = {}
     for key in interpreter.get_signature_list():
@@ -59,7 +67,7 @@ def signatures(model) -> dict[str, Signature]:
 
     Introduced in 11_pre_and_post_processing.
     """
-    return _signatures_of(Interpreter(model_content=read_model_bytes(model)))
+    return _signatures_of(_interpreter(read_model_bytes(model)))
 
 
 def _identifier(name: str) -> str:
@@ -79,10 +87,8 @@ def _prepared_input(signature: Signature, name: str, value) -> np.ndarray:
     given = f"you passed {x.dtype.name} {tuple(x.shape)}"
     shape_ok = x.ndim == len(info.shape) and all(e in (-1, d) for e, d in zip(info.shape, x.shape))
     if not shape_ok:
-        hint = ""
-        if x.ndim == len(info.shape) - 1 and all(e in (-1, d) for e, d in zip(info.shape[1:], x.shape)):
-            hint = f" It looks like one sample without the batch axis: pass {name}=x[None] (a batch of one)."
-        raise ModelInputError(f"{expected}; {given}.{hint}")
+        advice = shape_advice(info.shape, x.shape, keyword=name)
+        raise ModelInputError(f"{expected}; {given}. {advice}".rstrip())
     if x.dtype == wanted:
         return x
     if np.issubdtype(wanted, np.floating):
@@ -118,7 +124,7 @@ class ModelWrapper:
 
     def __init__(self, model, *, num_threads: int = 1, labels=None):
         self.model_bytes = read_model_bytes(model)
-        self.interpreter = Interpreter(model_content=self.model_bytes, num_threads=num_threads)
+        self.interpreter = _interpreter(self.model_bytes, num_threads=num_threads)
         self.labels = labels
         self._runners = {}
 
@@ -194,7 +200,7 @@ def wrap(model, *, name: str = "LiteRTModel", num_threads: int = 1, labels=None)
     """
     model_bytes = read_model_bytes(model)
     with muted_native_logs():
-        found = _signatures_of(Interpreter(model_content=model_bytes))
+        found = _signatures_of(_interpreter(model_bytes))
     if not found:
         raise ModelInputError("This model stores no signature, so there is nothing to name the methods "
                               "after. Convert it with the TFLiteConverter of TF 2 (convert.to_tflite), "

@@ -22,7 +22,7 @@ One module per concern, each importing only those above it in this list:
 - ``micro.errors``       ``MicroError``
 - ``micro.stripping``    the model file: ``strip``, ``size_breakdown``
 - ``micro.fixed_point``  integer arithmetic: ``quantize_multiplier``, ``requantize``
-- ``micro.interpreter``  loading a model into TFLM (refusing the ones that would abort it)
+- ``micro.interpreter``  loading a model into TFLM (refusing the models and arenas that would crash it)
 - ``micro.arena``        memory: ``peak_activation_bytes``, ``arena_report``, ``smallest_arena``
 - ``micro.running``      ``run`` in TFLM, ``compare`` with LiteRT
 - ``micro.boards``       memory budgets (``fits``), latency and energy estimates
@@ -41,13 +41,13 @@ from edgebook.micro.deployment import PLATFORMIO_BOARDS, TFLM_ARDUINO_LIBRARY, D
 from edgebook.micro.errors import MicroError
 from edgebook.micro.export import CppExport, compile_check, export_cpp, read_back, resolver_method, with_headroom
 from edgebook.micro.fixed_point import ROUNDINGS, quantize_multiplier, requantize
-from edgebook.micro.interpreter import SOFTMAX_SMALLEST_INPUT_SCALE
+from edgebook.micro.interpreter import ALLOCATOR_BYTES, SOFTMAX_SMALLEST_INPUT_SCALE
 from edgebook.micro.running import KERNELS, Agreement, compare, run
 from edgebook.micro.stripping import SIZE_PARTS, size_breakdown, strip
 
 __all__ = [
-    "ARENA_ALIGNMENT", "Agreement", "ArenaReport", "ArenaSearch", "BOARDS", "Board", "CppExport", "Deployment",
-    "EnergyEstimate", "Estimate", "Fit", "KERNELS", "MicroError", "PLATFORMIO_BOARDS", "ROUNDINGS", "SIZE_PARTS",
+    "ALLOCATOR_BYTES", "ARENA_ALIGNMENT", "Agreement", "ArenaReport", "ArenaSearch", "BOARDS", "Board", "CppExport",
+    "Deployment", "EnergyEstimate", "Estimate", "Fit", "KERNELS", "MicroError", "PLATFORMIO_BOARDS", "ROUNDINGS", "SIZE_PARTS",
     "SOFTMAX_SMALLEST_INPUT_SCALE", "TFLM_ARDUINO_LIBRARY", "arena_report", "board", "compare", "compile_check",
     "default_arena", "deploy", "energy_per_hour", "estimate", "export_cpp", "fits", "peak_activation_bytes",
     "quantize_multiplier", "read_back", "recorded_arena_bytes", "requantize", "resolver_method", "run",

@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import subprocess
-import sys
-import tempfile
-import textwrap
-from pathlib import Path
 
 import numpy as np
 
-from edgebook import modelfile, paths
+from edgebook import modelfile
 from edgebook.nativelogs import captured_native_output
 from edgebook.micro.errors import MicroError
-from edgebook.micro.interpreter import load_interpreter
+from edgebook.micro.interpreter import ALLOCATOR_BYTES, load_interpreter, try_in_a_subprocess
 from edgebook.modelfile import read_model_bytes
 from edgebook.runtime import LiteModel
 
@@ -98,7 +93,8 @@ def arena_report(model, arena_size: int | None = None) -> ArenaReport:
     Introduced in 12_tflm_hello_world.
     """
     model_bytes = read_model_bytes(model)
-    interpreter = load_interpreter(model_bytes, arena_size or default_arena(model_bytes))
+    interpreter = load_interpreter(model_bytes, default_arena(model_bytes) if arena_size is None else arena_size,
+                                   probe_first=arena_size is not None)
     lite = LiteModel(model_bytes)
     interpreter.set_input(np.zeros([max(d, 1) for d in lite.input.shape], lite.input.dtype), 0)
     interpreter.invoke()
@@ -120,22 +116,9 @@ def recorded_arena_bytes(model, arena_size: int | None = None) -> int:
     return arena_report(model, arena_size).total
 
 
-_PROBE = textwrap.dedent("""
-    import sys, numpy as np
-    from tflite_micro.python.tflite_micro import runtime as tflm
-    model = open(sys.argv[1], "rb").read()
-    interpreter = tflm.Interpreter.from_bytes(model, arena_size=int(sys.argv[2]))
-    interpreter.set_input(np.zeros(interpreter.get_input_details(0)["shape"],
-                                   interpreter.get_input_details(0)["dtype"]), 0)
-    interpreter.invoke()
-""")
-
-
-def _runs_with_arena(model_path: Path, arena_size: int) -> bool:
+def _runs_with_arena(model_bytes: bytes, arena_size: int) -> bool:
     # A separate process per try: with a tiny arena TFLM can crash the whole process.
-    probe = subprocess.run([sys.executable, "-c", _PROBE, str(model_path), str(arena_size)],
-                           capture_output=True, timeout=120)
-    return probe.returncode == 0
+    return arena_size >= ALLOCATOR_BYTES and try_in_a_subprocess(model_bytes, arena_size, invoke=True) == 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -178,22 +161,19 @@ def smallest_arena(model) -> ArenaSearch:
     low = max(-(-recorded // ARENA_ALIGNMENT) * ARENA_ALIGNMENT - ARENA_ALIGNMENT, 0)
     step = max(recorded // 4 // ARENA_ALIGNMENT, 1) * ARENA_ALIGNMENT  # a first guess at the temporaries
     high, tries = low + step, 0
-    with tempfile.TemporaryDirectory(dir=paths.build_dir("micro")) as folder:  # one file per search
-        model_path = Path(folder) / "arena_probe.tflite"
-        model_path.write_bytes(model_bytes)
-        while True:  # double the step until an arena works
-            tries += 1
-            if _runs_with_arena(model_path, high):
-                break
-            low, step = high, step * 2
-            high = low + step
-        while high - low > ARENA_ALIGNMENT:
-            middle = (low + high) // 2 // ARENA_ALIGNMENT * ARENA_ALIGNMENT
-            tries += 1
-            if _runs_with_arena(model_path, middle):
-                high = middle
-            else:
-                low = middle
+    while True:  # double the step until an arena works
+        tries += 1
+        if _runs_with_arena(model_bytes, high):
+            break
+        low, step = high, step * 2
+        high = low + step
+    while high - low > ARENA_ALIGNMENT:
+        middle = (low + high) // 2 // ARENA_ALIGNMENT * ARENA_ALIGNMENT
+        tries += 1
+        if _runs_with_arena(model_bytes, middle):
+            high = middle
+        else:
+            low = middle
     return ArenaSearch(high, recorded, peak_activation_bytes(model_bytes), tries)
 
 

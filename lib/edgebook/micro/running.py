@@ -9,8 +9,10 @@ import dataclasses
 import numpy as np
 
 from edgebook.micro.arena import default_arena
-from edgebook.micro.interpreter import load_interpreter
+from edgebook.micro.interpreter import check_ops, load_interpreter
+from edgebook.modelfile import read_model_bytes
 from edgebook.runtime import LiteModel
+
 
 def run(model, x, *, arena_size: int | None = None, raw: bool = False) -> np.ndarray:
     """Outputs of a model for a batch of inputs, run one sample at a time in TFLM.
@@ -19,9 +21,12 @@ def run(model, x, *, arena_size: int | None = None, raw: bool = False) -> np.nda
     the scale and zero point stored in the model (as ``LiteModel.predict`` does).
     ``raw=True`` returns the output tensor exactly as TFLM wrote it.
     """
-    lite = LiteModel(model)  # reads the tensor details and checks the input for us
+    model_bytes = read_model_bytes(model)
+    check_ops(model_bytes)  # before LiteRT, whose message about Select TF ops is about Android
+    lite = LiteModel(model_bytes)  # reads the tensor details and checks the input for us
     x = lite.prepare(x)
-    interpreter = load_interpreter(lite.model_bytes, arena_size or default_arena(lite.model_bytes))
+    interpreter = load_interpreter(lite.model_bytes, default_arena(lite.model_bytes) if arena_size is None
+                                   else arena_size, probe_first=arena_size is not None)
     outputs = []
     for sample in x:
         interpreter.set_input(sample[np.newaxis], 0)
@@ -84,7 +89,9 @@ def compare(model, x, *, arena_size: int | None = None, kernels: str = "referenc
         raise ValueError(f"kernels must be one of {', '.join(map(repr, KERNELS))}; you gave {kernels!r}.")
     options = {"reference": dict(reference_kernels=True), "builtin": dict(xnnpack=False),
                "xnnpack": dict()}[kernels]
-    litert = LiteModel(model, **options)
+    model_bytes = read_model_bytes(model)
+    check_ops(model_bytes)
+    litert = LiteModel(model_bytes, **options)
     prepared = litert.prepare(x)
     expected = np.concatenate([litert.invoke(sample[np.newaxis])[0] for sample in prepared])
     actual = run(litert.model_bytes, prepared, arena_size=arena_size, raw=True)
