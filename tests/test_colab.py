@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from edgebook import paths, workbook
+from edgebook import colab_install, paths, workbook
 from edgebook.context import pinned_versions
 
 LESSON_00 = "notebooks/00_welcome_and_setup_check.ipynb"
@@ -190,7 +190,7 @@ def test_first_session_runs_keras_2_with_the_pinned_packages(colab):
     pins = pinned_versions()
     versions = found["versions"]
     assert versions["tensorflow"] == pins["tensorflow"]  # Colab's own, untouched
-    for name in workbook.COLAB_PINNED:
+    for name in colab_install.COLAB_PINNED:
         assert versions[name] == pins[name], f"{name} {versions[name]} installed, {pins[name]} pinned"
     tf_minor = versions["tensorflow"].split(".")[:2]
     assert versions["tf-keras"].split(".")[:2] == tf_minor, versions

@@ -42,6 +42,7 @@ that introduces it):
 - ``edgebook.claims``   claim(): what the prose states, checked with ✓/✗ (machine-dependent ones never stop a lesson)
 - ``edgebook.exercises`` exercise checks and hints
 - ``edgebook.workbook``  builds notebooks/ from solutions/
+- ``edgebook.colab_install`` what the Colab cell runs: the pinned packages and the course, into Colab's Python
 - ``edgebook.workshop``  the offline workshop kit: wheels, the course and install.sh
 - ``edgebook.kernel_websocket`` JupyterLab's "Restart kernel and run all" without a hang (set up by make)
 """

@@ -214,64 +214,32 @@ def badge_cell(relative_path: str, filename: str):
         f"&nbsp; **Run time:** {_run_time_text(filename)}"), "badge")
 
 
-COLAB_PINNED = ("tensorflow-model-optimization", "ai-edge-litert", "tflite-micro")
-"""What the Colab cell installs at exactly the versions pyproject.toml pins. tf-keras follows the
-TensorFlow Colab has; everything else (numpy, matplotlib, scikit-learn...) stays as Colab ships it."""
 COLAB_FOLDER = "/content/edge-ml-workbook"
 
 
 def colab_cell():
-    """The Colab-only install cell: clone the course, install it into Colab's Python, say if a restart is needed.
+    """The Colab-only cell: clone the course, then ``edgebook/colab_install.py`` installs it.
 
-    It must be self-contained: nothing of the course is on Colab before it runs. ``EDGEBOOK_REPOSITORY``
+    Short and collapsed: the installing lives in ``colab_install.py``. ``EDGEBOOK_REPOSITORY``
     and ``EDGEBOOK_COLAB_DIR`` override the clone URL and the folder (tests/test_colab.py runs it in a venv).
     """
+    from edgebook.colab_install import COLAB_PINNED
     from edgebook.context import pinned_versions  # pyproject.toml: the one list of pins
 
-    cfg = config()
-    url = f"https://github.com/{cfg['repository']}"
-    pins = pinned_versions()
-    unpinned = [name for name in COLAB_PINNED if not pins.get(name)]
+    unpinned = [name for name in COLAB_PINNED if not pinned_versions().get(name)]
     if unpinned:
         raise WorkbookError(f"pyproject.toml must pin {', '.join(unpinned)} exactly (name==version): "
                             "the Colab cell installs those versions.")
-    pinned = "".join(f',\n                    "{name}=={pins[name]}"' for name in COLAB_PINNED)
+    cfg = config()
     source = f'''\
 # Colab only: fetch the course and install it into Colab's own Python (does nothing anywhere else).
-import os, sys
+import os, runpy, subprocess, sys
 if "google.colab" in sys.modules:
-    os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (Model Optimization Toolkit), before TensorFlow starts
     course = os.environ.get("EDGEBOOK_COLAB_DIR", "{COLAB_FOLDER}")
-    if not os.path.isdir(course):  # not yet installed (after a restart it is)
-        import importlib, subprocess
-        from importlib.metadata import distributions, packages_distributions, version
-
-        def installed_versions():
-            return {{d.metadata["Name"].lower(): d.version for d in distributions()}}
-
-        before = installed_versions()
-        tf_minor = ".".join(version("tensorflow").split(".")[:2])
-        packages = [f"tf-keras~={{tf_minor}}.0"{pinned}]  # tf-keras: the one for Colab's TensorFlow
-        pip = [sys.executable, "-m", "pip", "install", "--quiet"]
-        subprocess.run([*pip, *packages], check=True)
-        repository = os.environ.get("EDGEBOOK_REPOSITORY", "{url}")
-        subprocess.run(["git", "clone", "--quiet", "--depth", "1", "--branch", "{cfg['branch']}",
-                        repository, course], check=True)
-        subprocess.run([*pip, "--no-deps", "--editable", course], check=True)  # keeps Colab's numpy, matplotlib...
-        sys.path.insert(0, os.path.join(course, "lib"))  # for this session; the editable install serves new ones
-        importlib.invalidate_caches()
-
-        # A session keeps using the modules it has imported: one pip replaced stays old, and TensorFlow
-        # imported before TF_USE_LEGACY_KERAS was set has chosen Keras 3. Only a restart helps.
-        changed = {{name for name, now in installed_versions().items() if before.get(name) != now}}
-        stale = {{module for module, names in packages_distributions().items()
-                 if module in sys.modules and changed & {{name.lower() for name in names}}}}
-        stale |= {{module for module in ("tensorflow", "keras") if module in sys.modules}}
-        if stale:
-            print(f"Installed, but this session had already imported {{', '.join(sorted(stale))}}. "
-                  "Restart it: Runtime → Restart session, then run the notebook again from the top.")
-        else:
-            print("Installed, go on.")'''
+    if not os.path.isdir(course):
+        repository = os.environ.get("EDGEBOOK_REPOSITORY", "https://github.com/{cfg['repository']}")
+        subprocess.run(["git", "clone", "-q", "--depth", "1", "-b", "{cfg['branch']}", repository, course], check=True)
+    runpy.run_path(os.path.join(course, "lib", "edgebook", "colab_install.py"), run_name="__main__")'''
     # Collapsed in JupyterLab (click the dots to read it): a learner's first view is the lesson.
     cell = nbformat.v4.new_code_cell(source, metadata={"jupyter": {"source_hidden": True}})
     return _generated(cell, "colab")
