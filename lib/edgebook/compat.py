@@ -164,9 +164,9 @@ def run_with_tensorflow_flex(model, x) -> np.ndarray:
     exactly this file). Everything else runs on ai_edge_litert, TensorFlow's
     interpreter is deprecated. It is here for one comparison: TensorFlow's
     interpreter was the one runtime in the pip wheels that linked the Flex
-    delegate, so it could run Select TF ops (from TensorFlow 2.3 on Linux; 2.18
-    still could). The TensorFlow 2.20 and later wheels no longer contain the
-    Flex delegate (google-ai-edge/LiteRT issue #6458): then this raises a
+    delegate, so it could run Select TF ops. The TensorFlow wheel this course
+    pins has no Flex delegate (lesson 10 shows it; the same was reported for
+    2.20.0 in google-ai-edge/LiteRT issue #6458): then this raises a
     ``FlexUnavailableError`` that says so, instead of the runtime's message.
 
     Introduced in 10_ops_and_compatibility.
@@ -191,8 +191,8 @@ def run_with_tensorflow_flex(model, x) -> np.ndarray:
         flex = [name for name, kind in non_builtin_ops(model_bytes).items() if kind == SELECT]
         raise FlexUnavailableError(
             f"TensorFlow {tf.__version__}'s tf.lite.Interpreter cannot run the Select TF ops "
-            f"{', '.join(flex)} either: its wheel no longer contains the Flex delegate (TensorFlow 2.18's "
-            "still did, 2.20's does not: google-ai-edge/LiteRT issue #6458). A Flex model now needs a runtime "
+            f"{', '.join(flex)} either: this wheel has no Flex delegate (also reported for 2.20.0 in "
+            "google-ai-edge/LiteRT issue #6458). A Flex model needs a runtime "
             "you build with the delegate: the tensorflow-lite-select-tf-ops library on Android, or "
             "tensorflow/lite/delegates/flex:tensorflowlite_flex built with Bazel.") from None
 
