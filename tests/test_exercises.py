@@ -113,3 +113,52 @@ def test_an_answer_the_check_cannot_handle_is_named_with_its_type():
     assert "Your answer (int 2) could not be checked" in result.message and "not iterable" in result.message
     assert "kind of value the exercise asks for" in result.message
     assert Exercise("T.8", needs_a_list).evaluate([1, 2]).status == CORRECT
+
+
+# --- function_exercise: an exercise written as data ------------------------------------------------
+
+def _square_exercise(**options):
+    from edgebook.exercises import Mistake, function_exercise
+
+    return function_exercise(
+        "Exercise 9.9 — Square it", lambda x: x * x, cases=[((3,), "x = 3"), ((-2,), "x = -2")],
+        mistakes=[Mistake(lambda x: 2 * x, "For {case} you doubled x; multiply x by itself.")],
+        hints=["x * x"], **options)
+
+
+def test_function_exercise_right_answer():
+    assert _square_exercise().evaluate(lambda x: x ** 2).status == "correct"
+
+
+def test_function_exercise_names_a_known_mistake_with_its_case():
+    result = _square_exercise().evaluate(lambda x: x + x)
+    assert result.status == "incorrect" and "For x = 3 you doubled x" in result.message, result.message
+
+
+def test_function_exercise_unknown_mistake_shows_what_was_expected():
+    result = _square_exercise().evaluate(lambda x: x * x if x > 0 else 0)
+    assert result.status == "incorrect" and "For x = -2 your function gives 0; expected 4." in result.message
+
+
+def test_function_exercise_also_right_and_lesson_cases_and_then():
+    seen = []
+    exercise = _square_exercise(also_right=[lambda x: abs(x) * abs(x) + 0.0],
+                                lesson_cases=lambda value=None: [((value,), "the lesson's value")],
+                                then=lambda function, value=None: seen.append(function(value)))
+    assert exercise.evaluate(lambda x: x * x, value=5).status == "correct"
+    assert seen == [25]
+    result = exercise.evaluate(lambda x: 9 if x == 3 else (4 if x == -2 else 0), value=5)
+    assert "For the lesson's value your function gives 0; expected 25." in result.message
+
+
+def test_function_exercise_gives_each_call_a_fresh_copy():
+    from edgebook.exercises import function_exercise
+
+    exercise = function_exercise("Exercise 9.8 — Sum", sum, cases=[(([1, 2, 3],), "[1, 2, 3]")])
+
+    def sum_and_spoil(values):
+        total = sum(values)
+        values.clear()
+        return total
+
+    assert exercise.evaluate(sum_and_spoil).status == "correct"

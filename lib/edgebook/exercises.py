@@ -216,3 +216,70 @@ def require_status(expected: str) -> None:
     if wrong:
         lines = "\n".join(f"  {name}: {text}" for name, text in wrong.items())
         raise AssertionError(f"Expected every exercise to be {expected!r}; these are not:\n{lines}")
+
+
+# --- exercises written as data: cases, a reference answer, known mistakes ----------------------------
+
+class Mistake:
+    """A known wrong answer: ``wrong(*case)`` computes what that mistake gives, ``message`` says what it is.
+
+    ``message`` may name the case with ``{case}``, e.g. "For {case} you counted the supported ops."
+    """
+
+    def __init__(self, wrong: Callable, message: str):
+        self.wrong, self.message = wrong, message
+
+
+def function_exercise(title: str, reference: Callable, cases: Sequence[tuple[tuple, str]], *,
+                      mistakes: Sequence[Mistake] = (), also_right: Sequence[Callable] = (),
+                      answer_of: Callable = lambda result, case: result, same: Callable = None,
+                      lesson_cases: Callable | None = None, then: Callable | None = None,
+                      hints: Sequence[str] = (), success: str = "Well done.") -> Exercise:
+    """An exercise that asks for a function, written as data instead of a check function.
+
+    ``cases`` are ``(arguments, description)`` pairs; the learner's function is
+    called on a copy of each, and its result compared (``same``, by default
+    equal or NumPy-close) with ``reference(*arguments)`` and with each function
+    of ``also_right`` (other definitions that are right too). A wrong result is
+    compared with every ``Mistake`` in turn, and the first that gives it names
+    the mistake; otherwise the message shows the result and the expected one.
+    ``answer_of(result, description)`` turns the raw result into the value to
+    compare (raise ``Incorrect`` there for a result of the wrong kind).
+    ``lesson_cases(**context)`` adds cases from the lesson's own data, and
+    ``then(function, **context)`` checks anything more once every case passed
+    (e.g. that the answer agrees with what the runtime really did).
+
+    Introduced in 09_delegates_and_benchmarking.
+    """
+    same = same or _same
+
+    def check(function, **context):
+        extra = list(lesson_cases(**context)) if lesson_cases else []
+        for arguments, description in [*cases, *extra]:
+            got = answer_of(call(function, *_copies(arguments)), description)
+            expected = reference(*_copies(arguments))
+            if same(got, expected) or any(same(got, right(*_copies(arguments))) for right in also_right):
+                continue
+            for mistake in mistakes:
+                if same(got, mistake.wrong(*_copies(arguments))):
+                    raise Incorrect(mistake.message.format(case=description))
+            raise Incorrect(f"For {description} your function gives {got!r}; expected {expected!r}.")
+        if then:
+            then(function, **context)
+
+    return Exercise(title, check, hints=hints, success=success)
+
+
+def _same(a, b) -> bool:
+    try:
+        return bool(np.allclose(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64),
+                                rtol=1e-6, atol=1e-12))
+    except (TypeError, ValueError):
+        return a == b
+
+
+def _copies(arguments: tuple) -> tuple:
+    """Fresh copies of a case's arguments, so an answer that changes its input in place spoils nothing."""
+    import copy
+
+    return tuple(copy.deepcopy(argument) for argument in arguments)

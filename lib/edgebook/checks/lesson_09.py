@@ -14,7 +14,8 @@ import numbers
 
 import numpy as np
 
-from edgebook.exercises import Exercise, Incorrect, NotAttempted, call, expect_dict, unanswered
+from edgebook.exercises import (Exercise, Incorrect, Mistake, NotAttempted, call, expect_dict,
+                                function_exercise, unanswered)
 
 
 # --- Exercise 2.1: median and 90th percentile of raw times ----------------------------------
@@ -146,35 +147,16 @@ def _as_count(result, what):
     return int(result)
 
 
-def _diagnose_partitions(count, names, supported, what):
-    expected = reference_count_partitions(names, supported)
-    if count == expected:
-        return
-    supported_ops = sum(name in supported for name in names)
-    cpu_ops = len(names) - supported_ops
-    cpu_runs = reference_count_partitions(names, set(names) - set(supported))
-    if count == supported_ops and supported_ops != expected:
-        raise Incorrect(f"For {what} you counted the supported ops ({count}). Consecutive supported ops "
-                        f"form ONE partition; the answer is {expected}.")
-    if count == cpu_ops and cpu_ops != expected:
-        raise Incorrect(f"For {what} you counted the ops the delegate does NOT support ({count}). Count the "
-                        "runs of supported ops between them.")
-    if count == cpu_runs and cpu_runs != expected:
-        raise Incorrect(f"For {what} you counted the runs of CPU ops ({count}); count the runs of ops the "
-                        "delegate supports.")
-    if count == expected + cpu_runs:
-        raise Incorrect(f"For {what} you counted every run, delegated and CPU ({count}); only the delegated "
-                        f"runs are partitions: {expected}.")
-    raise Incorrect(f"For {what} your function gives {count} partitions; expected {expected}.")
+def _cpu_runs(names, supported) -> int:
+    return reference_count_partitions(names, set(names) - set(supported))
 
 
-def _check_count_partitions(function, op_names=None, supported=None, delegated=None):
-    cases = list(_PARTITION_CASES)
+def _partitions_of_the_lesson(op_names=None, supported=None, delegated=None):
     if op_names is not None and supported is not None:
-        cases.append((list(op_names), set(supported), "the model with CUMSUM and XNNPACK's ops"))
-    for names, ops, what in cases:
-        count = _as_count(call(function, list(names), set(ops)), what)
-        _diagnose_partitions(count, names, ops, what)
+        yield (list(op_names), set(supported)), "the model with CUMSUM and XNNPACK's ops"
+
+
+def _agrees_with_the_runtime(function, op_names=None, supported=None, delegated=None):
     if delegated is not None and op_names is not None and supported is not None:
         count = _as_count(call(function, list(op_names), set(supported)), "the model with CUMSUM")
         if count != len(delegated):
@@ -182,9 +164,24 @@ def _check_count_partitions(function, op_names=None, supported=None, delegated=N
                             "XNNPACK really made.")
 
 
-count_partitions = Exercise(
+count_partitions = function_exercise(
     "Exercise 8.1 — Count the partitions",
-    _check_count_partitions,
+    reference_count_partitions,
+    cases=[((list(names), set(ops)), what) for names, ops, what in _PARTITION_CASES],
+    answer_of=_as_count,
+    mistakes=[
+        Mistake(lambda names, ok: sum(name in ok for name in names),
+                "For {case} you counted the supported ops. Consecutive supported ops form ONE partition."),
+        Mistake(lambda names, ok: sum(name not in ok for name in names),
+                "For {case} you counted the ops the delegate does NOT support. Count the runs of supported "
+                "ops between them."),
+        Mistake(_cpu_runs, "For {case} you counted the runs of CPU ops; count the runs of ops the delegate "
+                           "supports."),
+        Mistake(lambda names, ok: reference_count_partitions(names, ok) + _cpu_runs(names, ok),
+                "For {case} you counted every run, delegated and CPU; only the delegated runs are partitions."),
+    ],
+    lesson_cases=_partitions_of_the_lesson,
+    then=_agrees_with_the_runtime,
     hints=[
         "Walk through the ops in order. A partition starts at a supported op that follows an unsupported "
         "one (or starts the model), and goes on while the ops are supported.",
