@@ -57,51 +57,51 @@ def _pair_of_numbers(result, what):
         raise Incorrect(f"Return plain numbers (median, p90); for {what} you returned {result!r}.") from None
 
 
-def _diagnose_median_p90(median, p90, times, what):
-    expected_median, expected_p90 = reference_median_p90(times)
-    close = lambda a, b: math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12)  # noqa: E731
-    if not close(median, expected_median):
-        if close(median, float(np.mean(times))):
-            raise Incorrect(f"For {what} your median is the mean ({median:.4g} ms). The median is the middle "
-                            "value once the times are sorted: np.median(times).")
-        if close(median, float(np.sort(times)[len(times) // 2])) and len(times) % 2 == 0:
-            raise Incorrect(f"For {what} (an even count) your median is the upper of the two middle values. "
-                            "With an even count the median is the mean of the two middle values: np.median does it.")
-        raise Incorrect(f"For {what} your median is {median:.4g} ms; expected {expected_median:.4g} ms.")
-    if close(p90, expected_p90) or close(p90, _nearest_rank_p90(times)):
-        return  # linear interpolation (NumPy's default) and nearest rank are both fine
-    if close(p90, float(np.max(times))):
-        raise Incorrect(f"For {what} your p90 is the slowest run. The 90th percentile is the time that 90% "
-                        "of the runs stay under: np.percentile(times, 90).")
-    if close(p90, float(np.percentile(times, 0.9))):
-        raise Incorrect("Your p90 is np.percentile(times, 0.9): np.percentile takes percent (90); it is "
-                        "np.quantile that takes a fraction (0.9).")
-    if close(p90, float(np.percentile(times, 10))) or close(p90, _nearest_rank_p90(-np.asarray(times)) * -1):
-        raise Incorrect(f"For {what} your p90 is the 10th percentile (one of the fastest runs). Sort the "
-                        "times from fast to slow, or use np.percentile(times, 90).")
-    position = min(len(times) - 1, int(0.9 * len(times)))
-    if close(p90, float(np.sort(times)[position])):
-        raise Incorrect(f"For {what} your p90 is sorted_times[int(0.9 * n)], one place past the 90% mark "
-                        f"(with {len(times)} runs, 90% of them are the first {math.ceil(0.9 * len(times))}). "
-                        "Use np.percentile(times, 90).")
-    if np.any(np.diff(times) < 0) and close(p90, float(np.asarray(times)[position])):
-        raise Incorrect(f"For {what} your p90 picks the value at 90% of the list without sorting it first.")
-    raise Incorrect(f"For {what} your p90 is {p90:.4g} ms; expected {expected_p90:.4g} ms "
-                    "(np.percentile(times, 90)).")
+def _with_p90(median_of, p90_of):
+    """A (median, p90) answer made of these two computations: for a mistake in one half."""
+    return lambda times: (float(median_of(times)), float(p90_of(times)))
 
 
-def _check_median_p90(function, times_ms=None):
-    cases = list(_TIMING_CASES)
+_right_median, _right_p90 = np.median, lambda times: np.percentile(times, 90)
+_p90_index = lambda times: min(len(times) - 1, int(0.9 * len(times)))  # noqa: E731
+
+
+def _upper_middle(times):
+    if len(times) % 2:
+        return np.nan  # an odd count has one middle value: no such mistake
+    return np.sort(times)[len(times) // 2]
+
+
+def _times_of_the_lesson(times_ms=None):
     if times_ms is not None:
-        cases.append((np.asarray(times_ms, dtype=np.float64), "the times you measured above"))
-    for times, what in cases:
-        median, p90 = _pair_of_numbers(call(function, times.copy()), what)
-        _diagnose_median_p90(median, p90, times, what)
+        yield (np.asarray(times_ms, dtype=np.float64),), "the times you measured above"
 
 
-median_p90 = Exercise(
+median_p90 = function_exercise(
     "Exercise 2.1 — Median and p90",
-    _check_median_p90,
+    reference_median_p90,
+    cases=[((times,), what) for times, what in _TIMING_CASES],
+    also_right=[_with_p90(_right_median, _nearest_rank_p90)],  # the other common definition of p90
+    answer_of=_pair_of_numbers,
+    mistakes=[
+        Mistake(_with_p90(np.mean, _right_p90), "For {case} your median is the mean. The median is the middle "
+                "value once the times are sorted: np.median(times)."),
+        Mistake(_with_p90(_upper_middle, _right_p90), "For {case} (an even count) your median is the upper of "
+                "the two middle values. With an even count the median is the mean of the two middle values: "
+                "np.median does it."),
+        Mistake(_with_p90(_right_median, np.max), "For {case} your p90 is the slowest run. The 90th percentile "
+                "is the time that 90% of the runs stay under: np.percentile(times, 90)."),
+        Mistake(_with_p90(_right_median, lambda t: np.percentile(t, 0.9)), "Your p90 is np.percentile(times, "
+                "0.9): np.percentile takes percent (90); it is np.quantile that takes a fraction (0.9)."),
+        Mistake(_with_p90(_right_median, lambda t: np.percentile(t, 10)), "For {case} your p90 is the 10th "
+                "percentile (one of the fastest runs). Sort the times from fast to slow, or use "
+                "np.percentile(times, 90)."),
+        Mistake(_with_p90(_right_median, lambda t: np.sort(t)[_p90_index(t)]), "For {case} your p90 is "
+                "sorted_times[int(0.9 * n)], one place past the 90% mark. Use np.percentile(times, 90)."),
+        Mistake(_with_p90(_right_median, lambda t: np.asarray(t)[_p90_index(t)]), "For {case} your p90 picks "
+                "the value at 90% of the list without sorting it first."),
+    ],
+    lesson_cases=_times_of_the_lesson,
     hints=[
         "The median is the middle run once the runs are sorted; the 90th percentile (p90) is the time that "
         "90% of the runs stay under: the tail a user feels now and then.",
