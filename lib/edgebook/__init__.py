@@ -39,6 +39,7 @@ that introduces it):
 - ``edgebook.headline_models`` every lesson's headline model: its file, its rebuild, its test split (lesson 16)
 - ``edgebook.scoreboard`` those models found or rebuilt, measured in one table, and their Pareto chart (lesson 16)
 - ``edgebook.sources``  the talks, guides and papers lessons quote, named once
+- ``edgebook.showing``  @shows_itself: a result shows its text as a cell's last value
 - ``edgebook.claims``   claim(): what the prose states, checked with ✓/✗ (machine-dependent ones never stop a lesson)
 - ``edgebook.exercises`` exercise checks and hints
 - ``edgebook.workbook``  builds notebooks/ from solutions/
@@ -67,7 +68,7 @@ _SUBMODULES = (
     "workbook", "paths", "errors", "checks", "scenes", "gestures", "audio", "scoreboard", "headline_models",
     "progress", "workshop", "nativelogs", "seeding", "mode", "datafiles", "unsupported", "opchecks", "wrapper", "tensorinfo",
     "logmel", "spoken_words", "keyword_streams", "scene_render", "person_streams", "person_detector",
-    "wand_motion", "gesture_plots", "claims", "sources",
+    "wand_motion", "gesture_plots", "claims", "sources", "showing",
 )
 
 

@@ -24,11 +24,13 @@ import numpy as np
 from edgebook import progress
 from edgebook.measure import Latency, latency
 from edgebook.runtime import LiteModel
+from edgebook.showing import shows_itself
 
 
 # --- the machine ----------------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True)
+@shows_itself
 class Machine:
     """What a latency was measured on: a benchmark without this is a number without a unit."""
 

@@ -19,6 +19,7 @@ from edgebook.errors import DataError
 from edgebook.logmel import HOP_SAMPLES, SAMPLE_RATE, WINDOW_SAMPLES, to_float
 from edgebook.spoken_words import (CLASS_NAMES, KEYWORDS, clean_words, noise_bank, noise_segment, reverb,
                                    to_int16, voices_by_split)
+from edgebook.showing import shows_itself
 
 
 # --- a stream to listen to -----------------------------------------------------------------------
@@ -160,6 +161,7 @@ def detect(scores, times, threshold: float, suppression: float = SUPPRESSION_S) 
 
 
 @dataclasses.dataclass(frozen=True)
+@shows_itself
 class StreamErrors:
     """What a threshold gives on a stream."""
 

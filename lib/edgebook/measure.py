@@ -18,6 +18,7 @@ from edgebook.errors import ModelInputError, NotAModelError
 from edgebook.mode import is_quick
 from edgebook.modelfile import read_bytes
 from edgebook.runtime import LiteModel
+from edgebook.showing import shows_itself
 
 
 # --- size ---------------------------------------------------------------------
@@ -41,6 +42,7 @@ def gzip_size(model) -> int:
 # --- latency ------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True)
+@shows_itself
 class Latency:
     """A latency benchmark: median and 90th percentile of repeated runs, in milliseconds."""
 

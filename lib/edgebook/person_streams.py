@@ -18,6 +18,7 @@ import numpy as np
 
 from edgebook.scene_render import (DISTRACTORS, POSES, SIZE, random_clutter, random_distractors, random_people,
                                    random_rooms, render)
+from edgebook.showing import shows_itself
 
 
 # --- a stream of frames: someone watches, leaves, comes back -----------------------------
@@ -164,6 +165,7 @@ def switch_delays(states, truth) -> list[tuple[bool, int | None]]:
     return found
 
 
+@shows_itself
 class SwitchReport(NamedTuple):
     """What a hysteresis switch does on a stream: spurious switches and its worst delays (seconds)."""
 

@@ -28,6 +28,7 @@ from edgebook import measure, micro, modelfile, progress
 # The entries are the scoreboard's own names too: scoreboard.Entry, scoreboard.ENTRIES...
 from edgebook.headline_models import ENTRIES, MODEL_SUFFIXES, Entry, entry, find_or_build, load_keras_file, models_dir
 from edgebook.runtime import LiteModel
+from edgebook.showing import shows_itself
 
 __all__ = ["ENTRIES", "MODEL_SUFFIXES", "Entry", "Row", "Scoreboard", "entry", "find_or_build", "models_dir",
            "pareto_front", "plot_pareto_front", "score"]
@@ -91,6 +92,7 @@ def _optional(value, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
+@shows_itself
 class Scoreboard:
     """The measured rows: prints as a table; ``board["13_keywords"]`` finds a row by name."""
 

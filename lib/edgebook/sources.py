@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from edgebook.showing import shows_itself
+
 
 @dataclass(frozen=True)
+@shows_itself
 class Source:
     """A talk, guide or paper: who, what, where to read or watch it."""
 

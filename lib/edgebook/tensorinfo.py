@@ -11,8 +11,11 @@ import dataclasses
 
 import numpy as np
 
+from edgebook.showing import shows_itself
+
 
 @dataclasses.dataclass(frozen=True)
+@shows_itself
 class TensorInfo:
     """What one input or output of a model is: name, shape (-1 = any size), type, quantization."""
 
@@ -26,6 +29,9 @@ class TensorInfo:
     @property
     def quantized(self) -> bool:
         return self.scale != 0.0
+
+    def __str__(self) -> str:
+        return self.describe()
 
     def describe(self) -> str:
         shape = "(" + ", ".join("any" if d == -1 else str(d) for d in self.shape) + ")"

@@ -24,9 +24,11 @@ from edgebook.errors import MetadataNotFoundError, ModelInputError
 from edgebook.modelfile import read_model_bytes
 from edgebook.nativelogs import muted_native_logs
 from edgebook.tensorinfo import TensorInfo, shape_advice, tensor_info
+from edgebook.showing import shows_itself
 
 
 @dataclasses.dataclass(frozen=True)
+@shows_itself
 class Signature:
     """One entry point of a model: its key and its named inputs and outputs.
 
@@ -36,6 +38,9 @@ class Signature:
     key: str
     inputs: dict[str, TensorInfo]
     outputs: dict[str, TensorInfo]
+
+    def __str__(self) -> str:
+        return self.describe()
 
     def describe(self) -> str:
         ins = ", ".join(f"{name}: {info.describe()}" for name, info in self.inputs.items())

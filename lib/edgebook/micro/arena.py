@@ -19,6 +19,7 @@ from edgebook.micro.errors import MicroError
 from edgebook.micro.interpreter import ALLOCATOR_BYTES, load_interpreter, try_in_a_subprocess
 from edgebook.modelfile import read_model_bytes
 from edgebook.runtime import LiteModel
+from edgebook.showing import shows_itself
 
 ARENA_ALIGNMENT = 16
 """TFLM aligns every buffer in the arena to 16 bytes; arena sizes are searched in these steps."""
@@ -54,6 +55,7 @@ def peak_activation_bytes(model) -> int:
 
 
 @dataclasses.dataclass(frozen=True)
+@shows_itself
 class ArenaReport:
     """What TFLM's recording allocator says the arena holds once the model is prepared and has run.
 
@@ -122,6 +124,7 @@ def _runs_with_arena(model_bytes: bytes, arena_size: int) -> bool:
 
 
 @dataclasses.dataclass(frozen=True)
+@shows_itself
 class ArenaSearch:
     """The smallest arena a model ran in, found by bisection, and what bounds it.
 

@@ -10,6 +10,7 @@ import dataclasses
 from edgebook import modelfile
 from edgebook.micro.errors import MicroError
 from edgebook.modelfile import read_model_bytes
+from edgebook.showing import shows_itself
 
 @dataclasses.dataclass(frozen=True)
 class Board:
@@ -47,6 +48,7 @@ def board(name: str) -> Board:
 
 
 @dataclasses.dataclass(frozen=True)
+@shows_itself
 class Fit:
     board: Board
     model_bytes: int
@@ -77,6 +79,7 @@ def fits(model, board_name: str, arena_bytes: int) -> Fit:
 
 
 @dataclasses.dataclass(frozen=True)
+@shows_itself
 class Estimate:
     """Latency and energy of one inference on a board, ESTIMATED from the MAC count."""
 
@@ -107,6 +110,7 @@ def estimate(model, board_name: str) -> Estimate:
 
 
 @dataclasses.dataclass(frozen=True)
+@shows_itself
 class EnergyEstimate:
     """Energy of an always-listening device for one hour, ESTIMATED with a two-state power model."""
 

@@ -14,6 +14,7 @@ from edgebook import paths
 from edgebook.micro.boards import Board, board, fits
 from edgebook.micro.errors import MicroError
 from edgebook.micro.export import CppExport, camel_case, compile_check, export_cpp, fill_template
+from edgebook.showing import shows_itself
 
 PLATFORMIO_BOARDS = {
     "arduino_nano_33_ble_sense": ("nordicnrf52", "nano33ble"),
@@ -26,6 +27,7 @@ TFLM_ARDUINO_LIBRARY = "https://github.com/tensorflow/tflite-micro-arduino-examp
 
 
 @dataclasses.dataclass(frozen=True)
+@shows_itself
 class Deployment:
     """A folder that is an Arduino sketch and a PlatformIO project at once."""
 

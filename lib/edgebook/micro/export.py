@@ -21,6 +21,7 @@ from edgebook.errors import ModelInputError
 from edgebook.micro.arena import ARENA_ALIGNMENT, smallest_arena
 from edgebook.micro.errors import MicroError
 from edgebook.modelfile import read_model_bytes
+from edgebook.showing import shows_itself
 
 _ADD_NAME_EXCEPTIONS = {"UNIDIRECTIONAL_SEQUENCE_LSTM": "AddUnidirectionalSequenceLSTM",
                         "PADV2": "AddPadV2", "CUMSUM": "AddCumSum"}
@@ -36,6 +37,7 @@ def resolver_method(op_name: str) -> str:
 
 
 @dataclasses.dataclass(frozen=True)
+@shows_itself
 class CppExport:
     """The files ``export_cpp`` wrote."""
 

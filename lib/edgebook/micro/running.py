@@ -12,6 +12,7 @@ from edgebook.micro.arena import default_arena
 from edgebook.micro.interpreter import check_ops, load_interpreter
 from edgebook.modelfile import read_model_bytes
 from edgebook.runtime import LiteModel
+from edgebook.showing import shows_itself
 
 
 def run(model, x, *, arena_size: int | None = None, raw: bool = False) -> np.ndarray:
@@ -45,6 +46,7 @@ KERNELS = {
 
 
 @dataclasses.dataclass(frozen=True)
+@shows_itself
 class Agreement:
     """How TFLM's outputs compare with LiteRT's on the same (quantized) inputs."""
 
