@@ -14,10 +14,12 @@ that introduces it):
 - ``edgebook.mode``      quick mode and the other environment flags
 - ``edgebook.data``      offline datasets by name, with fixed splits
 - ``edgebook.datafiles`` the committed data files, their SHA-256 checks, and the splits
+- ``edgebook.realdata``  real recordings, photos and trained models from TFLM's examples (datasets/tflm/)
 - ``edgebook.convert``   Keras / SavedModel / concrete function -> .tflite
 - ``edgebook.runtime``   run .tflite models with LiteRT
 - ``edgebook.wrapper``   a model's signatures, and a typed wrapper with one method per signature
 - ``edgebook.tensorinfo`` what one input or output of a model is
+- ``edgebook.tensorio``  checking, quantizing and dequantizing what goes in and out of a model (any runtime)
 - ``edgebook.compat``    which runtime runs which ops: Select TF ops, custom ops, analyzer, GPU, TFLM
 - ``edgebook.unsupported`` ops without a built-in kernel: why a conversion stopped, what to do
 - ``edgebook.opchecks``  op by op: what the GPU delegate would take, what TFLM has kernels for
@@ -68,7 +70,7 @@ _SUBMODULES = (
     "workbook", "paths", "errors", "checks", "scenes", "gestures", "audio", "scoreboard", "headline_models",
     "progress", "workshop", "nativelogs", "seeding", "mode", "datafiles", "unsupported", "opchecks", "wrapper", "tensorinfo",
     "logmel", "spoken_words", "keyword_streams", "scene_render", "person_streams", "person_detector",
-    "wand_motion", "gesture_plots", "claims", "sources", "showing",
+    "wand_motion", "gesture_plots", "claims", "sources", "showing", "tensorio", "realdata",
 )
 
 

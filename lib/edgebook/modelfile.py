@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 import struct
 from collections import Counter
 from pathlib import Path
@@ -19,7 +20,7 @@ import flatbuffers
 import numpy as np
 from ai_edge_litert import schema_py_generated as schema
 
-from edgebook.errors import MetadataNotFoundError, ModelNotFoundError, NotAModelError
+from edgebook.errors import MetadataNotFoundError, ModelLoadError, ModelNotFoundError, NotAModelError
 
 _OP_NAMES = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
 _TYPE_NAMES = {v: k.lower() for k, v in vars(schema.TensorType).items() if not k.startswith("_")}
@@ -102,6 +103,25 @@ def damaged(data: bytes) -> NotAModelError:
         f"These {len(data):,} bytes start like a .tflite model, but the FlatBuffer inside is incomplete or "
         "damaged (a file cut short, or bytes changed by hand?). Convert and save the model again "
         "(convert.to_tflite, convert.save).")
+
+
+def refused_by_litert(data: bytes, error: ValueError) -> Exception:
+    """The course's error for a ValueError from LiteRT's Interpreter: a damaged file, or a valid one it refuses.
+
+    LiteRT says "not a valid Flatbuffer buffer" for bytes cut short; a file it
+    merely refuses (TFLM's person_detect.tflite: "quantized_dimension must be in
+    range [0, 1). Was 3", once per tensor) is named as such, with the way out.
+    """
+    text = str(error)
+    if "Flatbuffer" in text or "flatbuffer" in text:
+        return damaged(data)
+    tensors = re.findall(r"Tensor (\d+) has invalid", text)  # LiteRT repeats its reason once per tensor
+    reason = text.split("Tensor ")[0].strip() if tensors else text.strip().splitlines()[0]
+    where = f" ({len(tensors)} tensors, the first {tensors[0]})" if tensors else ""
+    return ModelLoadError(
+        f"LiteRT refuses this {len(data):,}-byte model: {reason}{where}. "
+        "The file is a valid .tflite, but it breaks a rule this runtime checks and another runtime may not: "
+        "TFLM (micro.run) may still run it.")
 
 
 def read_model_bytes(model) -> bytes:

@@ -52,8 +52,8 @@ def _interpreter(model_bytes: bytes, **options) -> Interpreter:
     """LiteRT's Interpreter for checked model bytes; a FlatBuffer cut short raises the course's NotAModelError."""
     try:
         return Interpreter(model_content=model_bytes, **options)
-    except ValueError:  # "The model is not a valid Flatbuffer buffer"
-        raise modelfile.damaged(model_bytes) from None
+    except ValueError as error:  # a damaged FlatBuffer, or a valid file LiteRT refuses
+        raise modelfile.refused_by_litert(model_bytes, error) from None
 
 
 def _signatures_of(interpreter) -> dict[str, Signature]:

@@ -14,9 +14,13 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
+
 from edgebook import modelfile
 from edgebook.nativelogs import captured_native_output
 from edgebook.micro.errors import MicroError
+from edgebook.tensorinfo import TensorInfo
+from edgebook.tensorio import ModelIO
 from edgebook.unsupported import CUSTOM, SELECT, non_builtin_ops
 
 SOFTMAX_SMALLEST_INPUT_SCALE = 2.0 ** -26
@@ -153,3 +157,20 @@ def load_interpreter(model_bytes: bytes, arena_size: int, *, probe_first: bool =
     raise MicroError(f"TFLM could not prepare this model with a {arena_size:,}-byte arena: {reason} "
                      "If the arena is too small, pass a larger arena_size (micro.smallest_arena finds the "
                      "smallest); if an op has no kernel, compat.tflm_check (lesson 10) names it.")
+
+
+def model_io(interpreter) -> ModelIO:
+    """Input 0 and output 0 of a TFLM interpreter as a ``ModelIO``, from TFLM's own tensor details.
+
+    So ``micro.run`` checks and quantizes input without asking LiteRT, which
+    refuses some files TFLM runs (TFLM's person_detect.tflite, lesson 15).
+    """
+    def info(detail: dict, index: int, name: str) -> TensorInfo:
+        quantization = detail.get("quantization_parameters", {})
+        scales, zero_points = quantization.get("scales", []), quantization.get("zero_points", [])
+        return TensorInfo(name, index, tuple(int(d) for d in detail["shape"]), np.dtype(detail["dtype"]),
+                          float(scales[0]) if len(scales) else 0.0, int(zero_points[0]) if len(zero_points) else 0)
+
+    return ModelIO([info(interpreter.get_input_details(0), 0, "input 0")],
+                   [info(interpreter.get_output_details(0), 0, "output 0")])
+

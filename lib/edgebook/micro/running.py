@@ -9,7 +9,7 @@ import dataclasses
 import numpy as np
 
 from edgebook.micro.arena import default_arena
-from edgebook.micro.interpreter import check_ops, load_interpreter
+from edgebook.micro.interpreter import check_ops, load_interpreter, model_io
 from edgebook.modelfile import read_model_bytes
 from edgebook.runtime import LiteModel
 from edgebook.showing import shows_itself
@@ -23,18 +23,18 @@ def run(model, x, *, arena_size: int | None = None, raw: bool = False) -> np.nda
     ``raw=True`` returns the output tensor exactly as TFLM wrote it.
     """
     model_bytes = read_model_bytes(model)
-    check_ops(model_bytes)  # before LiteRT, whose message about Select TF ops is about Android
-    lite = LiteModel(model_bytes)  # reads the tensor details and checks the input for us
-    x = lite.prepare(x)
-    interpreter = load_interpreter(lite.model_bytes, default_arena(lite.model_bytes) if arena_size is None
+    check_ops(model_bytes)
+    interpreter = load_interpreter(model_bytes, default_arena(model_bytes) if arena_size is None
                                    else arena_size, probe_first=arena_size is not None)
+    io = model_io(interpreter)  # TFLM's own tensor details: no LiteRT involved
+    x = io.prepare(x)
     outputs = []
     for sample in x:
         interpreter.set_input(sample[np.newaxis], 0)
         interpreter.invoke()
         outputs.append(np.array(interpreter.get_output(0)))
     result = np.concatenate(outputs)
-    return result if raw else lite.dequantize_output(result)
+    return result if raw else io.dequantize_output(result)
 
 
 KERNELS = {
