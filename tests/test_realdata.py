@@ -1,0 +1,44 @@
+"""Real inputs from TFLM's examples: present in datasets/tflm/, checked, read right, and run by TFLM itself."""
+import numpy as np
+import pytest
+
+from edgebook import micro, realdata, runtime
+from edgebook.errors import DataError, ModelLoadError
+
+
+@pytest.mark.parametrize("name", sorted(realdata.FILES))
+def test_every_file_is_committed_and_is_the_one_registered(name):
+    assert realdata.path(name).stat().st_size > 0
+
+
+def test_the_recordings_are_one_second_of_16_khz_mono():
+    for name in ("yes_1000ms.wav", "no_1000ms.wav", "silence_1000ms.wav", "noise_1000ms.wav"):
+        samples, rate = realdata.wav(name)
+        assert rate == 16000 and samples.shape == (16000,) and samples.dtype == np.int16
+
+
+def test_tflms_person_detector_tells_its_two_test_frames_apart_in_tflm():
+    model_bytes = realdata.model("person_detect.tflite")
+    for name, person_wins in (("person.bmp", True), ("no_person.bmp", False)):
+        photo = realdata.person_photo(name)
+        assert photo.shape == (96, 96) and photo.dtype == np.uint8
+        x = (photo.astype(np.int16) - 128).astype(np.int8)[None, :, :, None]  # the model's int8 input
+        no_person, person = micro.run(model_bytes, x, raw=True)[0]
+        assert (person > no_person) == person_wins, (name, person, no_person)
+
+
+def test_litert_refuses_person_detect_with_the_reason_and_the_way_out():
+    with pytest.raises(ModelLoadError, match=r"quantized_dimension must be in range.*14 tensors.*micro.run"):
+        runtime.load(realdata.model("person_detect.tflite"))
+
+
+def test_a_changed_file_is_caught(tmp_path, monkeypatch):
+    (tmp_path / realdata.FOLDER).mkdir()
+    (tmp_path / realdata.FOLDER / "person.bmp").write_bytes(b"BM not the file")
+    monkeypatch.setattr("edgebook.paths.datasets_dir", lambda: tmp_path)
+    with pytest.raises(DataError, match="not the file the course expects"):
+        realdata.bmp("person.bmp")
+    with pytest.raises(DataError, match="is missing"):
+        realdata.wav("yes_1000ms.wav")
+    with pytest.raises(DataError, match="No real file named"):
+        realdata.path("cat.jpg")
