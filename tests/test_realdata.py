@@ -42,3 +42,9 @@ def test_a_changed_file_is_caught(tmp_path, monkeypatch):
         realdata.wav("yes_1000ms.wav")
     with pytest.raises(DataError, match="No real file named"):
         realdata.path("cat.jpg")
+
+
+def test_the_arena_helpers_work_from_the_file_and_tflm_alone():
+    # LiteRT refuses person_detect.tflite; TFLM runs it, and so must the course's arena helpers.
+    search = micro.smallest_arena(realdata.model("person_detect.tflite"))
+    assert search.recorded <= search.smallest < 300_000, search

@@ -16,9 +16,8 @@ import numpy as np
 from edgebook import modelfile
 from edgebook.nativelogs import captured_native_output
 from edgebook.micro.errors import MicroError
-from edgebook.micro.interpreter import ALLOCATOR_BYTES, load_interpreter, try_in_a_subprocess
+from edgebook.micro.interpreter import ALLOCATOR_BYTES, load_interpreter, model_io, try_in_a_subprocess
 from edgebook.modelfile import read_model_bytes
-from edgebook.runtime import LiteModel
 from edgebook.showing import shows_itself
 
 ARENA_ALIGNMENT = 16
@@ -97,8 +96,8 @@ def arena_report(model, arena_size: int | None = None) -> ArenaReport:
     model_bytes = read_model_bytes(model)
     interpreter = load_interpreter(model_bytes, default_arena(model_bytes) if arena_size is None else arena_size,
                                    probe_first=arena_size is not None)
-    lite = LiteModel(model_bytes)
-    interpreter.set_input(np.zeros([max(d, 1) for d in lite.input.shape], lite.input.dtype), 0)
+    first_input = model_io(interpreter).input  # TFLM's own details: LiteRT refuses some models TFLM runs
+    interpreter.set_input(np.zeros([max(d, 1) for d in first_input.shape], first_input.dtype), 0)
     interpreter.invoke()
     with captured_native_output(2) as report:  # TFLM prints its report on stderr
         interpreter.print_allocations()
