@@ -36,9 +36,9 @@ def test_a_changed_file_is_caught(tmp_path, monkeypatch):
     (tmp_path / realdata.FOLDER).mkdir()
     (tmp_path / realdata.FOLDER / "person.bmp").write_bytes(b"BM not the file")
     monkeypatch.setattr("edgebook.paths.datasets_dir", lambda: tmp_path)
-    with pytest.raises(DataError, match="not the file the course expects"):
+    with pytest.raises(DataError, match="corrupt or out of date"):
         realdata.bmp("person.bmp")
-    with pytest.raises(DataError, match="is missing"):
+    with pytest.raises(DataError, match="which is missing"):
         realdata.wav("yes_1000ms.wav")
     with pytest.raises(DataError, match="No real file named"):
         realdata.path("cat.jpg")

@@ -23,8 +23,7 @@ import wave
 
 import numpy as np
 
-from edgebook import paths
-from edgebook.datafiles import sha256_of
+from edgebook.datafiles import verify_file
 from edgebook.errors import DataError
 
 TFLM_COMMIT = "90b983c2b3f1480642e040bbd2ddb37b998f3424"
@@ -42,6 +41,13 @@ class RealFile:
     kit_path: str
     sha256: str
     what: str
+
+    @property
+    def file(self) -> str:
+        """Its path under datasets/ (what ``datafiles.verify_file`` checks)."""
+        return f"{FOLDER}/{self.name}"
+
+    regenerate = "python datasets/copy_tflm_files.py"  # the command that copies it again from the TFLM kit
 
 
 _EXAMPLES = "tensorflow/lite/micro/examples"
@@ -79,17 +85,7 @@ def path(name: str):
     """The checked path of one file of ``FILES`` (its SHA-256 is verified on every call)."""
     if name not in FILES:
         raise DataError(f"No real file named {name!r}; the course has: {', '.join(FILES)}.")
-    entry = FILES[name]
-    file = paths.datasets_dir() / FOLDER / name
-    if not file.exists():
-        raise DataError(f"{file} is missing. It is committed with the course; restore it with "
-                        f"`git checkout -- datasets/{FOLDER}` or copy it from the TFLM kit with "
-                        f"`python datasets/copy_tflm_files.py`.")
-    found = sha256_of(file)
-    if found != entry.sha256:
-        raise DataError(f"{file} is not the file the course expects (SHA-256 {found[:12]}..., expected "
-                        f"{entry.sha256[:12]}...). Restore it with `git checkout -- datasets/{FOLDER}`.")
-    return file
+    return verify_file(FILES[name])  # present, and the bytes the registry expects
 
 
 def wav(name: str) -> tuple[np.ndarray, int]:
