@@ -56,6 +56,46 @@ def test_to_tflite_int8_and_bad_recipes(small_model):
         architectures.to_tflite(small_model, "float32", representative_data=x)
 
 
+def test_freeze_once_converts_with_every_recipe_like_to_tflite(small_model):
+    from edgebook import architectures, convert, modelfile, runtime
+    from edgebook.errors import ConversionError
+
+    x = np.random.default_rng(0).normal(size=(4, 12, 10, 4)).astype(np.float32)
+    graph = convert.freeze(small_model)
+    assert graph.inputs == [("images", [1, 12, 10, 4])]
+    float_bytes, int8_bytes = graph.to_tflite(), graph.to_tflite("int8", representative_data=x)
+    assert modelfile.op_counts(float_bytes) == modelfile.op_counts(architectures.to_tflite(small_model))
+    np.testing.assert_allclose(runtime.load(float_bytes).predict(x), small_model(x).numpy(), atol=1e-4)
+    assert runtime.load(int8_bytes).input.dtype == np.int8
+    assert "DEQUANTIZE" in modelfile.op_counts(graph.to_tflite("float16"))  # float16 weights, dequantized to run
+    with pytest.raises(ConversionError, match="Unknown recipe"):
+        graph.to_tflite("int3")
+    with pytest.raises(ConversionError, match="takes a Keras model"):
+        convert.freeze("not a model")
+
+
+def test_a_frozen_graph_converts_for_another_input_size_with_the_same_weights(ctx):
+    import tensorflow as tf
+    from edgebook import convert, modelfile, runtime
+    from edgebook.errors import ConversionError
+
+    layers = tf.keras.layers
+    def pooled_model(size):
+        return tf.keras.Sequential([layers.Input((size, size, 3)), layers.Conv2D(4, 3, padding="same"),
+                                    layers.GlobalAveragePooling2D(), layers.Dense(2)])
+
+    pooled, same_weights_at_8 = pooled_model(16), pooled_model(8)
+    same_weights_at_8.set_weights(pooled.get_weights())
+    graph = convert.freeze(pooled)
+    small = graph.to_tflite(input_shape=(1, 8, 8, 3))
+    assert runtime.load(small).input.shape == (1, 8, 8, 3)
+    assert modelfile.macs(small) == 8 * 8 * 4 * 27 + 4 * 2
+    x = np.random.default_rng(0).normal(size=(1, 8, 8, 3)).astype(np.float32)
+    np.testing.assert_allclose(runtime.load(small).predict(x), same_weights_at_8(x).numpy(), atol=1e-5)
+    with pytest.raises(ConversionError, match="same rank"):
+        graph.to_tflite(input_shape=(8, 8))
+
+
 def test_build_by_name_alpha_and_resolution(ctx):
     from edgebook import architectures
 

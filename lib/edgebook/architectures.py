@@ -94,13 +94,11 @@ def to_tflite(model: tf.keras.Model, recipe: str = "float32", **options) -> byte
     """Convert a (large) Keras model for a batch of one, with a recipe of ``convert.RECIPES``.
 
     ``TFLiteConverter.from_keras_model`` first writes the whole Keras model out
-    as a SavedModel and reads it back: seconds for an ImageNet model
-    (``convert.to_tflite`` skips the Keras part, but still writes a small
-    SavedModel for the signature). This traces the inference function once and
-    hands the frozen graph straight to the converter
-    (``convert.to_tflite(model, frozen_graph=True)``, which sets
-    ``experimental_lower_to_saved_model = False``). The ops and weights are the
-    same; the file has no signature (use ``runtime.load(...).predict``).
+    as a SavedModel and reads it back: seconds for an ImageNet model. This
+    traces the inference function once, freezes it and hands the frozen graph
+    straight to the converter (``convert.freeze(model).to_tflite(recipe)``; to
+    convert one model with several recipes, freeze it once yourself). The ops and
+    weights are the same; the file has no signature (use ``runtime.load(...).predict``).
     ``representative_data=`` is needed by the int8 and int16x8 recipes.
 
     Introduced in 08_architectures_for_the_edge.

@@ -276,17 +276,16 @@ def to_tflite(model, recipe: str = "float32", *, sparse: bool = False, keep_floa
     int8 recipe: selective quantization, those stay float and the model keeps
     float input and output (introduced in 04_post_training_quantization).
     ``frozen_graph=True`` (a Keras model) traces the inference call for a batch of
-    one and hands the frozen graph straight to the converter, without any
-    SavedModel round trip: the same ops and weights, but no signature (introduced
-    in 08_architectures_for_the_edge, where ``architectures.to_tflite`` calls it).
+    one, freezes it and hands the frozen graph straight to the converter, without
+    any SavedModel round trip: the same ops and weights, but no signature (it is
+    ``freeze(model).to_tflite(recipe)``; introduced in 08_architectures_for_the_edge).
     """
-    if recipe not in RECIPES:
-        raise ConversionError(f"Unknown recipe {recipe!r}; the course has: {', '.join(RECIPES)}.")
     if frozen_graph:
-        converter = converter_for(inference_function(model))
-        converter.experimental_lower_to_saved_model = False
-    else:
-        converter = converter_for(model)
+        if keep_float:
+            raise ConversionError("keep_float needs the Keras model itself; leave frozen_graph out.")
+        return freeze(model).to_tflite(recipe, sparse=sparse, **options)
+    _check_recipe(recipe, options)
+    converter = converter_for(model)
     if keep_float:
         if recipe != "int8" or sparse:
             raise ConversionError("keep_float works with the int8 recipe (and without sparse=True).")
@@ -295,6 +294,13 @@ def to_tflite(model, recipe: str = "float32", *, sparse: bool = False, keep_floa
         with muted_native_logs():
             return _selectively_quantized(converter, options["representative_data"], keep_float,
                                           input_shapes(model))
+    return _convert_with_recipe(converter, recipe, input_shapes(model), sparse, options)
+
+
+def _check_recipe(recipe: str, options: dict) -> None:
+    """A clear error for an unknown recipe or an option the recipe does not take."""
+    if recipe not in RECIPES:
+        raise ConversionError(f"Unknown recipe {recipe!r}; the course has: {', '.join(RECIPES)}.")
     takes = inspect.signature(RECIPES[recipe]).parameters
     unknown = sorted(name for name in options if name not in takes or name == "input_shapes")
     if unknown:
@@ -302,13 +308,79 @@ def to_tflite(model, recipe: str = "float32", *, sparse: bool = False, keep_floa
         takes_text = f"it takes {accepted}" if accepted else "it takes none (representative_data is for int8, int16x8)"
         raise ConversionError(f"The {recipe!r} recipe does not take the options {unknown}: {takes_text}; "
                               "to_tflite itself takes sparse, keep_float and frozen_graph.")
-    if "representative_data" in takes:
-        options["input_shapes"] = input_shapes(model)
+
+
+def _convert_with_recipe(converter, recipe: str, shapes, sparse: bool, options: dict) -> bytes:
+    """Configure ``converter`` with a (checked) recipe and run it."""
+    options = dict(options)
+    if "representative_data" in inspect.signature(RECIPES[recipe]).parameters:
+        options["input_shapes"] = shapes
     RECIPES[recipe](converter, **options)
     if sparse:
         converter.optimizations = [*converter.optimizations, tf.lite.Optimize.EXPERIMENTAL_SPARSITY]
     calibrating = "the representative data" if "representative_data" in options else ""
     return run_converter(converter, f"recipe {recipe!r}", calibrating=calibrating)
+
+
+class FrozenGraph:
+    """A Keras model's inference for one input, traced and frozen once: its weights become constants.
+
+    Freezing is most of the time of converting a big model (seconds for
+    InceptionV3's 24 million weights), and every ``converter.convert()`` of a
+    Keras model or concrete function freezes it again. A ``FrozenGraph``
+    converts with any recipe from the one frozen graph:
+
+        >>> graph = convert.freeze(model)
+        >>> float_bytes, int8_bytes = graph.to_tflite(), graph.to_tflite("int8", representative_data=x[:4])
+
+    The files have the same operators and weights as ``to_tflite(model)``'s,
+    and no signature (use ``runtime.load(...).predict``).
+
+    Introduced in 08_architectures_for_the_edge.
+    """
+
+    def __init__(self, model: tf.keras.Model, batch_size: int = 1):
+        # The converter freezes a concrete function with this same TensorFlow function; calling it
+        # ourselves keeps the frozen GraphDef, which the graph-based converter then takes as it is.
+        from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2_as_graph
+
+        function = inference_function(model, batch_size)
+        frozen, self.graph_def = convert_variables_to_constants_v2_as_graph(function)
+        self.inputs = [(tensor.name.split(":")[0], tensor.shape.as_list()) for tensor in frozen.inputs]
+        self.outputs = [tensor.name.split(":")[0] for tensor in frozen.outputs]
+        self.input_shapes = input_shapes(function)
+
+    def to_tflite(self, recipe: str = "float32", *, input_shape=None, sparse: bool = False, **options) -> bytes:
+        """Convert the frozen graph with one of ``RECIPES`` (options as for ``convert.to_tflite``).
+
+        ``input_shape=(1, 96, 96, 3)`` converts the same graph, with the same
+        weights, for another input size: this works where no operation's weights
+        depend on that size, as in an image model that ends in global average
+        pooling (MobileNet at another resolution; introduced in 08's section 5).
+        """
+        _check_recipe(recipe, options)
+        inputs, shapes = self.inputs, self.input_shapes
+        if input_shape is not None:
+            if len(inputs) != 1 or len(input_shape) != len(inputs[0][1]):
+                raise ConversionError(f"input_shape {tuple(input_shape)} does not fit this graph's inputs "
+                                      f"{[tuple(shape) for _, shape in inputs]}: give one shape of the same rank.")
+            inputs, shapes = [(inputs[0][0], list(input_shape))], [tuple(input_shape)]
+        converter = tf.compat.v1.lite.TFLiteConverter(
+            self.graph_def, None, None, input_arrays_with_shape=inputs, output_arrays=self.outputs)
+        return _convert_with_recipe(converter, recipe, shapes, sparse, options)
+
+    def __repr__(self) -> str:
+        return f"FrozenGraph(inputs={self.inputs}, outputs={self.outputs})"
+
+
+def freeze(model: tf.keras.Model, batch_size: int = 1) -> FrozenGraph:
+    """Trace ``model``'s inference for a fixed batch and freeze it once; see ``FrozenGraph``.
+
+    Introduced in 08_architectures_for_the_edge.
+    """
+    if not isinstance(model, tf.keras.Model):
+        raise ConversionError(f"freeze() takes a Keras model; got {type(model).__name__}.")
+    return FrozenGraph(model, batch_size)
 
 
 def run_converter(converter, what: str = "float32", *, calibrating: str = "") -> bytes:
