@@ -60,3 +60,26 @@ def test_strip_and_size_breakdown_refuse_what_is_not_a_model(shipped_sine):
         with pytest.raises(NotAModelError, match="incomplete or damaged"):
             helper(shipped_sine[:500])
     assert sum(micro.size_breakdown(shipped_sine).values()) == len(shipped_sine)
+
+
+def test_per_tensor_dense_weights_keep_one_scale_per_matrix(ctx):
+    import tensorflow as tf
+
+    from edgebook import convert, micro, modelfile
+
+    tf.keras.utils.set_random_seed(3)
+    model = tf.keras.Sequential([tf.keras.Input(shape=(4,)),
+                                 tf.keras.layers.Dense(6, bias_initializer="random_normal")])
+    calibration = np.random.default_rng(0).uniform(-1, 1, (100, 4)).astype(np.float32)
+
+    def weight_scales(model_bytes):
+        graph = modelfile.parse(model_bytes).subgraphs[0]
+        weights = [t for t in graph.tensors if t.type == 9 and len(t.shape) == 2 and t.shape[0] == 6]  # INT8 (6, 4)
+        return len(weights[0].quantization.scale)
+
+    per_channel = convert.to_tflite(model, "int8", representative_data=calibration)
+    per_tensor = convert.to_tflite(model, "int8", representative_data=calibration, per_channel_dense=False)
+    assert (weight_scales(per_channel), weight_scales(per_tensor)) == (6, 1)
+    per_channel_parts, per_tensor_parts = micro.size_breakdown(per_channel), micro.size_breakdown(per_tensor)
+    assert per_tensor_parts["quantization parameters"] < per_channel_parts["quantization parameters"]
+    assert per_tensor_parts["weights and biases"] == per_channel_parts["weights and biases"]

@@ -142,9 +142,14 @@ def input_shapes(model) -> list[tuple] | None:
     return None
 
 
-def _int8(converter, representative_data=None, input_shapes=None) -> None:
+def _int8(converter, representative_data=None, input_shapes=None, per_channel_dense: bool = True) -> None:
     """Full integer: int8 weights AND activations, int8 input and output: what
-    microcontrollers and most NPUs run. Needs representative data to calibrate."""
+    microcontrollers and most NPUs run. Needs representative data to calibrate.
+
+    ``per_channel_dense=False`` quantizes each Dense layer's weights with one
+    scale for the whole matrix (per tensor) instead of one per output unit: fewer
+    quantization parameters in the file and the arena, which matters for tiny
+    models (introduced in 12_tflm_hello_world)."""
     if representative_data is None:
         raise ConversionError("The int8 recipe needs representative_data (a few hundred training "
                               "inputs, e.g. train_x[:200]) to measure the range of every activation.")
@@ -153,6 +158,8 @@ def _int8(converter, representative_data=None, input_shapes=None) -> None:
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     converter.inference_input_type = tf.int8
     converter.inference_output_type = tf.int8
+    # The converter's only switch for this is an experimental attribute (TensorFlow 2.14 and later).
+    converter._experimental_disable_per_channel_quantization_for_dense_layers = not per_channel_dense
 
 
 def _int16x8(converter, representative_data=None, input_shapes=None) -> None:

@@ -14,3 +14,6 @@ assert np.array_equal(micro.run(shipped_micro_bytes, sine.x_test), micro.run(shi
     "stripping the shipped float model changed its outputs"
 assert arena_record.tail > shipped_record.tail, "the int8 arena's tail is not larger than the float one's"
 assert float_mae <= MAE_BOUND and tflm_mae <= MAE_BOUND
+assert REFERENCE_MODEL_BYTES == 2704, f"the prose states TFLM's hello_world_int8.tflite has 2,704 B, not {REFERENCE_MODEL_BYTES}"
+assert hello_parts["weights and biases"] == our_parts["weights and biases"], \
+    "the prose says TFLM's hello_world and ours store the same bytes of weights and biases"
