@@ -27,6 +27,21 @@ def test_tflms_person_detector_tells_its_two_test_frames_apart_in_tflm():
         assert (person > no_person) == person_wins, (name, person, no_person)
 
 
+def roughness(image):
+    """Mean step between neighbouring pixels: small in a photo, large where values wrap around."""
+    image = image.astype(np.int16)
+    return np.abs(np.diff(image, axis=0)).mean() + np.abs(np.diff(image, axis=1)).mean()
+
+
+@pytest.mark.parametrize("name", ["person.bmp", "no_person.bmp"])
+def test_each_frame_is_read_the_way_it_is_stored(name):
+    # person.bmp holds int8 bytes, no_person.bmp ordinary pixels: the right reading is the smooth one.
+    stored = realdata.bmp(name)
+    wrapped = (stored.view(np.int8).astype(np.int16) + 128).astype(np.uint8)
+    other = stored if name in realdata.INT8_FRAMES else wrapped
+    assert roughness(realdata.person_photo(name)) < 0.8 * roughness(other), name
+
+
 def test_litert_refuses_person_detect_with_the_reason_and_the_way_out():
     with pytest.raises(ModelLoadError, match=r"quantized_dimension must be in range.*14 tensors.*micro.run"):
         runtime.load(realdata.model("person_detect.tflite"))
