@@ -63,3 +63,17 @@ def test_the_arena_helpers_work_from_the_file_and_tflm_alone():
     # LiteRT refuses person_detect.tflite; TFLM runs it, and so must the course's arena helpers.
     search = micro.smallest_arena(realdata.model("person_detect.tflite"))
     assert search.recorded <= search.smallest < 300_000, search
+
+
+def test_the_file_helpers_measure_a_model_litert_refuses():
+    # Lesson 15 measures TFLM's person_detect.tflite with the helpers it used on its own model.
+    from edgebook import modelfile
+
+    model_bytes = realdata.model("person_detect.tflite")
+    assert modelfile.op_counts(model_bytes) == {"DEPTHWISE_CONV_2D": 14, "CONV_2D": 14, "AVERAGE_POOL_2D": 1,
+                                                "RESHAPE": 1, "SOFTMAX": 1}
+    assert modelfile.macs(model_bytes) == sum(row.macs for row in modelfile.profile(model_bytes)) > 7_000_000
+    assert micro.peak_activation_bytes(model_bytes) == 48 * 48 * (8 + 16)
+    for board_name in micro.BOARDS:
+        assert micro.fits(model_bytes, board_name, 85_264).fits
+        assert micro.estimate(model_bytes, board_name).latency_ms > 0
