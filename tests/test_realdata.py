@@ -27,6 +27,21 @@ def test_tflms_person_detector_tells_its_two_test_frames_apart_in_tflm():
         assert (person > no_person) == person_wins, (name, person, no_person)
 
 
+def roughness(image):
+    """Mean step between neighbouring pixels: small in a photo, large where values wrap around."""
+    image = image.astype(np.int16)
+    return np.abs(np.diff(image, axis=0)).mean() + np.abs(np.diff(image, axis=1)).mean()
+
+
+@pytest.mark.parametrize("name", ["person.bmp", "no_person.bmp"])
+def test_each_frame_is_read_the_way_it_is_stored(name):
+    # person.bmp holds int8 bytes, no_person.bmp ordinary pixels: the right reading is the smooth one.
+    stored = realdata.bmp(name)
+    wrapped = (stored.view(np.int8).astype(np.int16) + 128).astype(np.uint8)
+    other = stored if name in realdata.INT8_FRAMES else wrapped
+    assert roughness(realdata.person_photo(name)) < 0.8 * roughness(other), name
+
+
 def test_litert_refuses_person_detect_with_the_reason_and_the_way_out():
     with pytest.raises(ModelLoadError, match=r"quantized_dimension must be in range.*14 tensors.*micro.run"):
         runtime.load(realdata.model("person_detect.tflite"))
@@ -48,3 +63,17 @@ def test_the_arena_helpers_work_from_the_file_and_tflm_alone():
     # LiteRT refuses person_detect.tflite; TFLM runs it, and so must the course's arena helpers.
     search = micro.smallest_arena(realdata.model("person_detect.tflite"))
     assert search.recorded <= search.smallest < 300_000, search
+
+
+def test_the_file_helpers_measure_a_model_litert_refuses():
+    # Lesson 15 measures TFLM's person_detect.tflite with the helpers it used on its own model.
+    from edgebook import modelfile
+
+    model_bytes = realdata.model("person_detect.tflite")
+    assert modelfile.op_counts(model_bytes) == {"DEPTHWISE_CONV_2D": 14, "CONV_2D": 14, "AVERAGE_POOL_2D": 1,
+                                                "RESHAPE": 1, "SOFTMAX": 1}
+    assert modelfile.macs(model_bytes) == sum(row.macs for row in modelfile.profile(model_bytes)) > 7_000_000
+    assert micro.peak_activation_bytes(model_bytes) == 48 * 48 * (8 + 16)
+    for board_name in micro.BOARDS:
+        assert micro.fits(model_bytes, board_name, 85_264).fits
+        assert micro.estimate(model_bytes, board_name).latency_ms > 0

@@ -1,5 +1,7 @@
 """edgebook.scenes: the seeded person scenes, the frame stream, hysteresis, the detector and
 the optional Visual Wake Words path (never downloads in tests)."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -148,10 +150,65 @@ def test_read_image_folders(tmp_path):
         scenes.read_image_folders(tmp_path / "missing")
 
 
-def test_resize():
-    big = np.arange(192 * 192).reshape(192, 192)
-    assert person_detector._resize(big, 96).shape == (96, 96)
-    assert person_detector._resize(big[:96, :96], 96) is not None
+def test_photo_frame_cuts_the_centre_square_greys_and_averages():
+    photo = np.zeros((200, 400, 3), np.uint8)
+    photo[:, 100:300] = (255, 0, 0)  # the centre square is pure red; the sides are black
+    frame = scenes.photo_frame(photo)
+    assert frame.shape == (96, 96) and frame.dtype == np.uint8
+    assert np.all(np.abs(frame.astype(int) - round(0.299 * 255)) <= 1)  # red's luminance, edge to edge
+    squeezed = scenes.photo_frame(photo, centre_square=False)
+    assert squeezed[:, :20].max() == 0 and abs(int(squeezed[48, 48]) - 76) <= 1  # the black sides are kept
+    stripes = np.tile(np.array([0, 255], np.uint8), (384, 192))  # 1-pixel stripes, finer than a frame's pixel
+    assert np.all(np.abs(scenes.photo_frame(stripes).astype(int) - 128) <= 1)  # averaged, not aliased
+    assert scenes.photo_frame(np.ones((96, 96, 4)))[0, 0] == 255  # floats 0..1 with alpha, as plt.imread gives
+
+
+def test_photo_frame_refuses_what_is_not_a_photo():
+    with pytest.raises(ValueError, match=r"\(height, width\) grey"):
+        scenes.photo_frame(np.zeros((2, 96, 96, 3), np.uint8))
+    with pytest.raises(ValueError, match="must hold values 0..1"):
+        scenes.photo_frame(np.full((96, 96), 200.0))
+
+
+def write_vww_archive(folder, sizes=((96, 96), (120, 96), (96, 96))):
+    """A tiny copy of MLPerf Tiny's vw_coco2014_96.tar.gz: person/ white, non_person/ black JPEGs."""
+    import tarfile
+
+    from PIL import Image
+
+    staging = folder / "staging" / person_detector.VWW_FOLDER
+    for name, grey in (("person", 255), ("non_person", 0)):
+        (staging / name).mkdir(parents=True)
+        for i, (height, width) in enumerate(sizes):
+            split = "train" if i % 2 == 0 else "val"
+            Image.new("RGB", (width, height), (grey,) * 3).save(staging / name / f"COCO_{split}2014_{i:012d}.jpg")
+    archive = folder / person_detector.VWW_ARCHIVE
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(staging, arcname=person_detector.VWW_FOLDER)
+    return archive
+
+
+def test_visual_wake_words_reads_the_real_archive_format(monkeypatch, tmp_path):
+    fixture = write_vww_archive(tmp_path / "fixture")
+    downloads = []
+
+    def fake_download(url, to):  # what urllib would fetch: the archive, written to `to`
+        downloads.append(url)
+        Path(to).write_bytes(fixture.read_bytes())
+
+    monkeypatch.setattr(person_detector.urllib.request, "urlretrieve", fake_download)
+    x, y = scenes.visual_wake_words(tmp_path / "vww", download=True, limit=2)
+    assert downloads == [scenes.VWW_URL]
+    assert x.shape == (4, 96, 96) and x.dtype == np.uint8 and y.tolist() == [0, 0, 1, 1]
+    assert x[y == 0].max() <= 5 and x[y == 1].min() >= 250  # JPEG keeps a flat grey within a step or two
+    prepared = scenes.prepare(x)
+    assert prepared.shape == (4, 96, 96, 1) and 0 <= prepared.min() and prepared.max() <= 1
+    assert not list((tmp_path / "vww").glob("*.part"))
+
+    monkeypatch.setattr(person_detector.urllib.request, "urlretrieve", None)  # a second call reads the folder
+    (tmp_path / "vww" / person_detector.VWW_ARCHIVE).unlink()
+    x, y = scenes.visual_wake_words(tmp_path / "vww", download=True, limit=None)
+    assert len(x) == 6 and y.sum() == 3
 
 
 def test_person_dataset_is_split_by_room(ctx):

@@ -2,9 +2,10 @@
 
 ``build_person_detector`` is the small depthwise-separable CNN the lesson
 trains, ``prepare`` turns 8-bit frames into its input, ``load_pretrained`` loads
-the committed weights (checked by SHA-256), and ``visual_wake_words`` reads the
-real Visual Wake Words images for learners who download them. Lessons call
-these as ``scenes.build_person_detector``, ``scenes.prepare``...
+the committed weights (checked by SHA-256), ``photo_frame`` turns any photo into
+a 96x96 grey frame, and ``visual_wake_words`` reads the real Visual Wake Words
+images for learners who download them. Lessons call these as
+``scenes.build_person_detector``, ``scenes.prepare``...
 
 Introduced in 15_person_detection.
 """
@@ -23,6 +24,10 @@ from edgebook.scene_render import SIZE
 
 VWW_URL = "https://www.silabs.com/public/files/github/machine_learning/benchmarks/datasets/vw_coco2014_96.tar.gz"
 """MLPerf Tiny's copy of the Visual Wake Words images, already cut to 96x96 (folders person/ and non_person/)."""
+
+VWW_ARCHIVE = "vw_coco2014_96.tar.gz"
+VWW_FOLDER = "vw_coco2014_96"
+"""The archive's one folder: ``person/`` and ``non_person/`` of COCO JPEGs (``COCO_train2014_....jpg``...)."""
 
 
 def visual_wake_words(folder=None, *, download: bool = False, limit: int | None = 2000):
@@ -45,47 +50,76 @@ def visual_wake_words(folder=None, *, download: bool = False, limit: int | None 
               f"into {folder} (a large download; it needs a network), unpacks it, and reads "
               f"up to {limit} images per class as 96x96 grey pixels.")
         return None
-    images = folder / "vw_coco2014_96"
+    images = folder / VWW_FOLDER
     if not images.is_dir():
-        archive = folder / "vw_coco2014_96.tar.gz"
+        archive = folder / VWW_ARCHIVE
         if not archive.is_file():
-            urllib.request.urlretrieve(VWW_URL, archive)
+            folder.mkdir(parents=True, exist_ok=True)
+            partial = archive.with_name(archive.name + ".part")  # an interrupted download is not the archive
+            urllib.request.urlretrieve(VWW_URL, partial)
+            partial.rename(archive)
         with tarfile.open(archive) as tar:
             tar.extractall(folder, filter="data")
     return read_image_folders(images, limit=limit)
 
 
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
+
+
 def read_image_folders(folder, *, limit: int | None = None):
     """Read ``folder/non_person`` and ``folder/person`` images as 96x96 grey uint8: (x, y).
+
+    The label is the folder (0 no person, 1 person), as in MLPerf Tiny's copy of
+    Visual Wake Words. Each image becomes a frame with
+    ``photo_frame(image, centre_square=False)``: the whole picture, as MLPerf
+    Tiny's training reads it, so nobody at the edge is cut off.
 
     Introduced in 15_person_detection.
     """
     import matplotlib.image
 
     folder = Path(folder)
-    pictures, labels = [], []
+    frames, labels = [], []
     for label, name in enumerate(("non_person", "person")):
-        files = sorted(p for p in (folder / name).glob("*") if p.suffix.lower() in {".jpg", ".jpeg", ".png"})
+        files = sorted(p for p in (folder / name).glob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
         if not files:
             raise FileNotFoundError(f"{folder / name} holds no .jpg or .png images.")
         for path in files[:limit]:
-            pixels = np.asarray(matplotlib.image.imread(path))
-            if pixels.dtype != np.uint8:  # PNGs come as floats 0..1
-                pixels = np.clip(np.round(pixels * 255), 0, 255).astype(np.uint8)
-            if pixels.ndim == 3:  # RGB(A) -> grey, with the usual luminance weights
-                pixels = np.round(pixels[..., :3] @ np.array([0.299, 0.587, 0.114])).astype(np.uint8)
-            pictures.append(_resize(pixels, SIZE))
+            frames.append(photo_frame(matplotlib.image.imread(path), centre_square=False))
             labels.append(label)
-    return np.stack(pictures), np.array(labels, np.int64)
+    return np.stack(frames), np.array(labels, np.int64)
 
 
-def _resize(pixels: np.ndarray, size: int) -> np.ndarray:
-    """Nearest-neighbour resize to size x size (the MLPerf images are 96x96 already)."""
-    if pixels.shape == (size, size):
-        return pixels
-    rows = np.arange(size) * pixels.shape[0] // size
-    cols = np.arange(size) * pixels.shape[1] // size
-    return pixels[rows][:, cols]
+def photo_frame(photo, *, centre_square: bool = True) -> np.ndarray:
+    """A photo of any size, in colour or grey, as the detector's frame: uint8 (96, 96), 0 black to 255 white.
+
+    ``photo`` is an image array: (height, width) grey or (height, width, 3 or 4)
+    colour, uint8 0..255 or float 0..1 (what ``plt.imread`` gives for a PNG).
+    With ``centre_square`` the middle square is cut out, so a person keeps their
+    shape; without it the whole picture is squeezed into the square. Colour
+    becomes grey with the usual luminance weights (0.299 R + 0.587 G + 0.114 B),
+    and the picture is shrunk by averaging each block of pixels, so fine detail
+    does not turn into noise.
+
+    Introduced in 15_person_detection.
+    """
+    from PIL import Image
+
+    pixels = np.asarray(photo)
+    if pixels.ndim not in (2, 3) or (pixels.ndim == 3 and pixels.shape[-1] not in (3, 4)):
+        raise ValueError(f"A photo is (height, width) grey or (height, width, 3 or 4) colour; "
+                         f"you passed shape {pixels.shape}.")
+    if pixels.dtype != np.uint8:
+        if pixels.min() < 0 or pixels.max() > 1:
+            raise ValueError(f"A photo that is not uint8 must hold values 0..1; yours spans "
+                             f"{pixels.min():g}..{pixels.max():g}. Pass uint8 pixels 0..255 as they are.")
+        pixels = np.round(pixels * 255).astype(np.uint8)
+    image = Image.fromarray(pixels[..., :3] if pixels.ndim == 3 else pixels).convert("L")
+    if centre_square:
+        side = min(image.size)
+        left, top = (image.width - side) // 2, (image.height - side) // 2
+        image = image.crop((left, top, left + side, top + side))
+    return np.asarray(image.resize((SIZE, SIZE), Image.Resampling.BOX))
 
 
 # --- the detector lesson 15 trains ------------------------------------------------------------

@@ -121,14 +121,24 @@ def model(name: str) -> bytes:
     return path(name).read_bytes()
 
 
+INT8_FRAMES = ("person.bmp",)
+"""TFLM's test frames whose bytes are the int8 model input, not ordinary pixels (see ``person_photo``)."""
+
+
 def person_photo(name: str) -> np.ndarray:
     """One of TFLM's person_detection test frames as the photo it is: uint8 (96, 96), 0 black to 255 white.
 
-    TFLM stores these frames oddly: each BMP pixel byte is the *int8 model input*
-    written as its two's-complement byte (TFLM's test copies the bytes straight
-    into the int8 input tensor). Read as an ordinary BMP the picture looks
-    scrambled (every value at or above 128 wraps around); the photo is that int8
-    value plus 128. Fed this way, TFLM's own person_detect.tflite tells the two
-    frames apart with confidence (measured in tests/test_realdata.py).
+    TFLM's test copies each file's pixel bytes straight into the int8 input
+    tensor, and its two frames are stored differently. ``person.bmp`` holds the
+    *int8 model input* written as two's-complement bytes: read as an ordinary
+    BMP it looks scrambled (every value at or above 128 wraps around), and the
+    photo is that int8 value plus 128. ``no_person.bmp`` is an ordinary grey
+    BMP (a giraffe among trees); it is the photo as stored, so TFLM's own test
+    feeds it wrapped around, and passes anyway. Each reading is the smooth one
+    (tests/test_realdata.py measures it), and fed this way TFLM's own
+    person_detect.tflite tells the two photos apart with confidence.
     """
-    return (bmp(name).view(np.int8).astype(np.int16) + 128).astype(np.uint8)
+    pixels = bmp(name)
+    if name not in INT8_FRAMES:
+        return pixels
+    return (pixels.view(np.int8).astype(np.int16) + 128).astype(np.uint8)

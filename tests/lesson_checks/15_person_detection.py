@@ -11,3 +11,10 @@ assert raw_spurious >= 4, f"raw detections switch spuriously {raw_spurious} time
 assert report.on_delay_s >= (ON_AFTER - 1) / stream.fps and report.off_delay_s >= (OFF_AFTER - 1) / stream.fps, report
 assert meets[ON_AFTER - 1, OFF_AFTER - 1], f"hysteresis {ON_AFTER}/{OFF_AFTER} does not meet the budget"
 assert not meets[0, 0] and meets.sum() >= 3, f"{meets.sum()} pairs meet the budget"
+# Real frames (a check, never training data): TFLM's detector and ours, as measured with the course's helpers.
+assert np.allclose(tflm_on_real, [0.94, 0.20, 0.95, 0.16, 0.45], atol=0.03), tflm_on_real
+assert ours_on_real.min() > 0.8, ours_on_real
+assert tflm_arena.peak_activations < tflm_arena.smallest < REFERENCE_ARENA_BYTES, tflm_arena
+assert modelfile.macs(tflm_detector) > 1.8 * detector_macs, (modelfile.macs(tflm_detector), detector_macs)
+assert all(micro.fits(tflm_detector, name, tflm_arena.smallest).fits for name in micro.BOARDS)
+assert np.array_equal(camera_int8[..., 0].astype(np.int16) + 128, real_images)
