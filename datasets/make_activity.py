@@ -1,4 +1,4 @@
-"""Regenerate datasets/activity.npz, the wrist-sensor windows of lesson 01.
+"""Regenerate datasets/activity.npz, the synthetic wrist-sensor windows of lesson 10.
 
     python datasets/make_activity.py
 

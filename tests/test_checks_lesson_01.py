@@ -6,125 +6,135 @@ import pytest
 from edgebook import data
 from edgebook.checks import lesson_01 as ex
 
-SPEED = 3
+
+@pytest.fixture(scope="module")
+def motions():
+    return data.load("basic_motions", window_samples=ex.WINDOW_SAMPLES)
 
 
 @pytest.fixture(scope="module")
-def non_golf():
-    activity = data.load("activity")
-    keep = activity.y_test != activity.class_names.index("golf")
-    return {"windows": activity.x_test[keep], "labels": activity.y_test[keep]}
+def three(motions):
+    keep = motions.y_test != motions.class_names.index("badminton")
+    return {"windows": motions.x_test[keep], "labels": motions.y_test[keep]}
 
 
-def rules(walking_max, running_max):
-    def classify_by_speed(window):
-        mean_speed = window[:, SPEED].mean()
-        if mean_speed < walking_max:
+def rules(standing_max, walking_max):
+    def classify_by_motion(window):
+        mean_acceleration = np.linalg.norm(window[:, :3], axis=1).mean()
+        if mean_acceleration < standing_max:
+            return "standing"
+        if mean_acceleration < walking_max:
             return "walking"
-        if mean_speed < running_max:
-            return "running"
-        return "cycling"
-    return classify_by_speed
+        return "running"
+    return classify_by_motion
 
 
-# --- Exercise 2.1: speed rules ----------------------------------------------------------
+# --- Exercise 2.1: the rules ------------------------------------------------------------
 
-def test_speed_rules_correct(non_golf):
-    result = ex.speed_rules.evaluate(rules(7.0, 13.5), **non_golf)
+def test_motion_rules_correct(three):
+    result = ex.motion_rules.evaluate(rules(2.0, 9.0), **three)
     assert result.status == "correct", result.message
 
 
-def test_speed_rules_computes_its_own_windows_without_context():
-    assert ex.speed_rules.evaluate(rules(7.0, 13.5)).status == "correct"
+def test_motion_rules_computes_its_own_windows_without_context():
+    assert ex.motion_rules.evaluate(rules(2.0, 9.0)).status == "correct"
 
 
-def test_speed_rules_running_called_cycling(non_golf):
-    result = ex.speed_rules.evaluate(rules(7.0, 7.5), **non_golf)
+def test_motion_rules_running_called_walking(three):
+    result = ex.motion_rules.evaluate(rules(2.0, 20.0), **three)
     assert result.status == "incorrect"
-    assert "running windows cycling" in result.message
-    assert "km/h" in result.message
+    assert "running windows walking" in result.message
+    assert "m/s²" in result.message
 
 
-def test_speed_rules_walking_called_running(non_golf):
-    result = ex.speed_rules.evaluate(rules(3.0, 13.5), **non_golf)
+def test_motion_rules_standing_called_walking(three):
+    result = ex.motion_rules.evaluate(rules(0.5, 9.0), **three)
     assert result.status == "incorrect"
-    assert "walking windows running" in result.message
+    assert "standing windows walking" in result.message
 
 
-def test_speed_rules_numbers_instead_of_names(non_golf):
-    result = ex.speed_rules.evaluate(lambda window: 0, **non_golf)
+def test_motion_rules_numbers_instead_of_names(three):
+    result = ex.motion_rules.evaluate(lambda window: 0, **three)
     assert result.status == "incorrect"
     assert "return the activity's name" in result.message
 
 
-def test_speed_rules_unknown_name(non_golf):
-    result = ex.speed_rules.evaluate(lambda window: "swimming", **non_golf)
+def test_motion_rules_unknown_name(three):
+    result = ex.motion_rules.evaluate(lambda window: "swimming", **three)
     assert result.status == "incorrect"
     assert "'swimming', which is not an activity" in result.message
 
 
-def test_speed_rules_learner_exception(non_golf):
-    result = ex.speed_rules.evaluate(lambda window: window[:, 7].mean(), **non_golf)
+def test_motion_rules_learner_exception(three):
+    result = ex.motion_rules.evaluate(lambda window: window[:, 7].mean(), **three)
     assert result.status == "incorrect"
     assert "raised IndexError" in result.message
 
 
-def test_speed_rules_array_instead_of_a_name_is_described_shortly(non_golf):
-    result = ex.speed_rules.evaluate(lambda window: window, **non_golf)
+def test_motion_rules_array_instead_of_a_name_is_described_shortly(three):
+    result = ex.motion_rules.evaluate(lambda window: window, **three)
     assert result.status == "incorrect"
-    assert "an array of shape (100, 4)" in result.message
+    assert "an array of shape (20, 6)" in result.message
     assert len(result.message) < 300  # the array itself is not printed
 
 
-def test_speed_rules_not_attempted(non_golf):
-    assert ex.speed_rules.evaluate(..., **non_golf).status == "not attempted"
+def test_motion_rules_not_attempted(three):
+    assert ex.motion_rules.evaluate(..., **three).status == "not attempted"
 
-    def classify_by_speed(window):
-        mean_speed = window[:, SPEED].mean()  # noqa: F841 (the workbook's starter)
+    def classify_by_motion(window):
+        mean_acceleration = np.linalg.norm(window[:, :3], axis=1).mean()  # noqa: F841 (the workbook's starter)
         ...
-    assert ex.speed_rules.evaluate(classify_by_speed, **non_golf).status == "not attempted"
+    assert ex.motion_rules.evaluate(classify_by_motion, **three).status == "not attempted"
 
 
-# --- Exercise 3.1: what the rules call golf ---------------------------------------------
+def test_mean_acceleration_is_the_length_of_the_first_three_channels():
+    window = np.zeros((20, 6), dtype=np.float32)
+    window[:, :3] = (3.0, 4.0, 0.0)
+    window[:, 3:] = 100.0  # the gyroscope does not count
+    assert ex.mean_acceleration(window) == pytest.approx(5.0)
+    assert ex.mean_acceleration(np.stack([window, 2 * window])).tolist() == pytest.approx([5.0, 10.0])
+
+
+# --- Exercise 3.1: what the rules call badminton ----------------------------------------
 
 @pytest.fixture(scope="module")
-def rules_counts():
-    activity = data.load("activity")
-    predicted = np.array([activity.class_names.index(rules(7.0, 13.5)(w)) for w in activity.x_test])
+def rules_counts(motions):
+    predicted = np.array([motions.class_names.index(rules(*ex.RULE_THRESHOLDS)(w)) for w in motions.x_test])
     counts = np.zeros((4, 4), dtype=int)
-    np.add.at(counts, (activity.y_test, predicted), 1)
+    np.add.at(counts, (motions.y_test, predicted), 1)
     return counts
 
 
-def test_golf_confused_with_correct(rules_counts):
+def test_badminton_called_correct(rules_counts):
     for answer in ("walking", " Walking "):
-        result = ex.golf_confused_with.evaluate(answer, counts=rules_counts)
+        result = ex.badminton_called.evaluate(answer, counts=rules_counts)
         assert result.status == "correct", result.message
 
 
-def test_golf_confused_with_without_context():
-    assert ex.golf_confused_with.evaluate("walking").status == "correct"
+def test_badminton_called_without_context():
+    assert ex.badminton_called.evaluate("walking").status == "correct"
 
 
-def test_golf_confused_with_golf(rules_counts):
-    result = ex.golf_confused_with.evaluate("golf", counts=rules_counts)
+def test_badminton_called_badminton(rules_counts):
+    result = ex.badminton_called.evaluate("badminton", counts=rules_counts)
     assert result.status == "incorrect"
-    assert "nothing in them says golf" in result.message
+    assert "nothing in them says badminton" in result.message
 
 
-def test_golf_confused_with_wrong_activity(rules_counts):
-    result = ex.golf_confused_with.evaluate("cycling", counts=rules_counts)
+def test_badminton_called_wrong_activity(rules_counts):
+    result = ex.badminton_called.evaluate("running", counts=rules_counts)
     assert result.status == "incorrect"
-    assert "call 0 of 60 golf windows cycling" in result.message
+    n = rules_counts[3, 2]
+    assert f"call {n} of 50 badminton windows running" in result.message
 
 
-def test_golf_confused_with_not_a_name(rules_counts):
-    assert "not one of the activities" in ex.golf_confused_with.evaluate("tennis", counts=rules_counts).message
-    assert "as a string" in ex.golf_confused_with.evaluate(0, counts=rules_counts).message
+def test_badminton_called_not_a_name(rules_counts):
+    assert "not one of the activities" in ex.badminton_called.evaluate("tennis", counts=rules_counts).message
+    assert "as a string" in ex.badminton_called.evaluate(0, counts=rules_counts).message
 
 
-def test_golf_confused_with_not_attempted(rules_counts):
-    assert ex.golf_confused_with.evaluate(..., counts=rules_counts).status == "not attempted"
+def test_badminton_called_not_attempted(rules_counts):
+    assert ex.badminton_called.evaluate(..., counts=rules_counts).status == "not attempted"
 
 
 # --- Exercise 5.1: probabilities -> names -----------------------------------------------

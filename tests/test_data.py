@@ -48,6 +48,82 @@ def test_activity_has_four_balanced_classes_and_four_channels():
     assert np.bincount(activity.y_test).tolist() == [60, 60, 60, 60]
 
 
+def test_basic_motions_is_the_archives_split_of_real_recordings():
+    motions = data.load("basic_motions")
+    assert motions.class_names == ("standing", "walking", "running", "badminton")
+    assert motions.x_train.shape == (32, 100, 6) and motions.x_val.shape == (8, 100, 6)
+    assert motions.x_test.shape == (40, 100, 6) and motions.x_test.dtype == np.float32
+    assert np.bincount(motions.y_train).tolist() == [8, 8, 8, 8]
+    assert np.bincount(motions.y_val).tolist() == [2, 2, 2, 2]
+    assert np.bincount(motions.y_test).tolist() == [10, 10, 10, 10]
+    # validation comes out of the published TRAIN recordings; TEST is untouched, in the archive's order
+    arrays = data.read_verified_npz(data.spec("basic_motions"))
+    train_rows = {row.tobytes() for row in arrays["x_train"]}
+    assert all(row.tobytes() in train_rows for row in np.concatenate([motions.x_train, motions.x_val]))
+    assert np.array_equal(motions.x_test, arrays["x_test"])
+    assert len(data.MOTION_CHANNELS) == 6 and data.MOTION_RATE_HZ == 10
+    # a watch at rest: gravity is removed, so a standing wrist reads little acceleration
+    standing = np.linalg.norm(motions.x_train[motions.y_train == 0][..., :3], axis=-1).mean()
+    running = np.linalg.norm(motions.x_train[motions.y_train == 2][..., :3], axis=-1).mean()
+    assert standing < 2 < 10 < running
+
+
+def test_basic_motions_in_windows_keeps_each_recording_on_one_side():
+    whole, windows = data.load("basic_motions"), data.load("basic_motions", window_samples=20)
+    assert windows.x_train.shape == (160, 20, 6) and windows.x_test.shape == (200, 20, 6)
+    assert np.array_equal(windows.x_val[:5].reshape(100, 6), whole.x_val[0])
+    assert np.array_equal(windows.y_test, np.repeat(whole.y_test, 5))
+    with pytest.raises(DataError, match="must divide the 100 samples"):
+        data.load("basic_motions", window_samples=30)
+
+
+def test_basic_motions_file_matches_its_checksum_and_its_extractor():
+    spec = data.spec("basic_motions")
+    assert data.sha256_of(paths.datasets_dir() / spec.file) == spec.sha256
+    assert "extract_basic_motions.py" in spec.regenerate
+
+
+def _extractor():
+    import importlib.util
+
+    path = paths.datasets_dir() / "extract_basic_motions.py"
+    module_spec = importlib.util.spec_from_file_location("extract_basic_motions", path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module
+
+
+def _ts_text(labels, length=100, dimensions=6):
+    header = ["#a comment", "@problemName BasicMotions", "@timeStamps false", "@univariate false",
+              f"@dimensions {dimensions}", "@equalLength true", f"@seriesLength {length}",
+              "@classLabel true Standing Running Walking Badminton", "@data"]
+    rows = [":".join(",".join(f"{case + d + t / 100:.6f}" for t in range(length)) for d in range(dimensions))
+            + f":{label}" for case, label in enumerate(labels)]
+    return "\n".join(header + rows) + "\n"
+
+
+def test_the_extractor_parses_the_ts_format():
+    extractor = _extractor()
+    x, labels = extractor.read_ts(_ts_text(["Standing", "Badminton"]))
+    assert x.shape == (2, 100, 6) and x.dtype == np.float32 and labels == ["Standing", "Badminton"]
+    assert x[1, 3, 2] == pytest.approx(1 + 2 + 0.03)  # case 1, time 3, dimension 2
+    with pytest.raises(ValueError, match="series of"):
+        extractor.read_ts(_ts_text(["Walking"], length=99))
+    with pytest.raises(ValueError, match="dimensions"):
+        extractor.read_ts(_ts_text(["Walking"], dimensions=3))
+
+
+def test_the_extractor_refuses_a_wheel_whose_files_differ(tmp_path):
+    import zipfile
+
+    wheel = tmp_path / "aeon-0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for part in ("TRAIN", "TEST"):
+            archive.writestr(f"aeon/datasets/data/BasicMotions/BasicMotions_{part}.ts", _ts_text(["Running"]))
+    with pytest.raises(SystemExit, match="differs from the one this script knows"):
+        _extractor().extract(wheel)
+
+
 def test_sine_is_a_regression_dataset():
     sine = data.load("sine")
     assert sine.class_names is None
@@ -106,7 +182,7 @@ def test_verify_all_checks_committed_files_without_loading_them(monkeypatch):
         raise AssertionError(f"verify_all loaded {name}")
     monkeypatch.setattr(data, "read_verified_npz", no_loading)
     report = {name: status for name, status in data.verify_all().items() if name != "digits"}
-    assert set(report) >= {"activity", "keywords", "person_weights", "gestures", "person", "sine"}
+    assert set(report) >= {"activity", "basic_motions", "keywords", "person_weights", "gestures", "person", "sine"}
     assert all(status.startswith("ok") for status in report.values()), report
     assert "SHA-256 matches" in report["keywords"] and "generated" in report["person"]
 
@@ -117,7 +193,7 @@ def test_weights_file_is_not_a_dataset():
 
 
 def test_unknown_dataset_lists_the_known_ones():
-    with pytest.raises(DataError, match="activity, digits"):
+    with pytest.raises(DataError, match="activity, basic_motions, digits"):
         data.load("mnist")
 
 

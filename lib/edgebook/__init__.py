@@ -36,8 +36,8 @@ that introduces it):
   from ``logmel``, ``spoken_words`` and ``keyword_streams``
 - ``edgebook.scenes``    seeded 96x96 person scenes, frame streams, hysteresis (lesson 15),
   from ``scene_render``, ``person_streams`` and ``person_detector``
-- ``edgebook.gestures``  seeded magic-wand accelerometer gestures, augmentation, viewer plots (lesson 14),
-  from ``wand_motion`` and ``gesture_plots``
+- ``edgebook.gestures``  seeded magic-wand accelerometer gestures, augmentation, viewer plots, and your own
+  recordings from a CSV (lesson 14), from ``wand_motion``, ``gesture_plots`` and ``wand_csv``
 - ``edgebook.headline_models`` every lesson's headline model: its file, its rebuild, its test split (lesson 16)
 - ``edgebook.scoreboard`` those models found or rebuilt, measured in one table, and their Pareto chart (lesson 16)
 - ``edgebook.sources``  the talks, guides and papers lessons quote, named once
@@ -70,7 +70,7 @@ _SUBMODULES = (
     "workbook", "paths", "errors", "checks", "scenes", "gestures", "audio", "scoreboard", "headline_models",
     "progress", "workshop", "nativelogs", "seeding", "mode", "datafiles", "unsupported", "opchecks", "wrapper", "tensorinfo",
     "logmel", "spoken_words", "keyword_streams", "scene_render", "person_streams", "person_detector",
-    "wand_motion", "gesture_plots", "claims", "sources", "showing", "tensorio", "realdata",
+    "wand_motion", "gesture_plots", "wand_csv", "claims", "sources", "showing", "tensorio", "realdata",
 )
 
 

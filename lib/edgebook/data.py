@@ -24,6 +24,7 @@ from edgebook.datafiles import (DATASET_FILES, PRETRAINED, SPLIT_SEED, DatasetSp
 from edgebook.errors import DataError
 
 __all__ = ["Dataset", "DatasetSpec", "REGISTRY", "PRETRAINED", "DATASET_FILES", "SPLIT_SEED", "names", "spec",
+           "MOTION_CHANNELS", "MOTION_RATE_HZ", "MOTION_VALIDATION_RECORDINGS",
            "load", "verify_all", "verify_file", "read_verified_npz", "sha256_of", "write_npz", "split",
            "split_by_group"]
 
@@ -73,6 +74,44 @@ def _activity():
     return arrays["x"].astype(np.float32), arrays["y"].astype(np.int64)
 
 
+MOTION_CHANNELS = ("accel_x", "accel_y", "accel_z", "gyro_x", "gyro_y", "gyro_z")
+"""The six channels of ``basic_motions``. The archive names neither the order nor the units; its
+description lists the accelerometer first, and the values fit acceleration in m/s^2 with gravity
+removed (a watch at rest reads about 0) and rotation rates in rad/s."""
+MOTION_RATE_HZ = 10
+"""``basic_motions`` is sampled once every tenth of a second (the archive's description)."""
+MOTION_VALIDATION_RECORDINGS = 8
+"""Recordings of the published TRAIN split kept for validation (2 per activity, seeded)."""
+
+
+def _basic_motions(window_samples: int = 100):
+    """The published TRAIN/TEST split, 8 TRAIN recordings held out for validation, cut into windows.
+
+    Windows are cut after the split, so no recording has windows on two sides.
+    """
+    from sklearn.model_selection import train_test_split
+
+    length = 100
+    if (not isinstance(window_samples, (int, np.integer)) or not 0 < window_samples <= length
+            or length % window_samples):
+        raise DataError(f"basic_motions: window_samples must divide the {length} samples of a recording "
+                        f"(10, 20, 25, 50 or 100); you passed {window_samples!r}.")
+    arrays = read_verified_npz(REGISTRY["basic_motions"])
+    if tuple(arrays["class_names"]) != REGISTRY["basic_motions"].class_names:
+        raise DataError(f"basic_motions.npz lists the classes {tuple(arrays['class_names'])}; the course expects "
+                        f"{REGISTRY['basic_motions'].class_names}. Regenerate it with "
+                        f"`{REGISTRY['basic_motions'].regenerate}`.")
+    y_all = arrays["y_train"].astype(np.int64)
+    x_train, x_val, y_train, y_val = train_test_split(
+        arrays["x_train"], y_all, test_size=MOTION_VALIDATION_RECORDINGS, random_state=SPLIT_SEED, stratify=y_all)
+    parts = []
+    for x, y in ((x_train, y_train), (x_val, y_val), (arrays["x_test"], arrays["y_test"].astype(np.int64))):
+        per_recording = length // window_samples
+        parts += [x.reshape(len(x) * per_recording, window_samples, x.shape[2]).astype(np.float32),
+                  np.repeat(y, per_recording)]
+    return tuple(parts)
+
+
 def _sine(n: int = 1000):
     return synth.sine_samples(n=n)
 
@@ -106,6 +145,8 @@ REGISTRY: dict[str, DatasetSpec] = {
         ),
         dataclasses.replace(DATASET_FILES["activity"], make=_activity, class_names=synth.ACTIVITIES),
         dataclasses.replace(DATASET_FILES["keywords"], make=_keywords, class_names=("silence", "unknown", "yes", "no")),
+        dataclasses.replace(DATASET_FILES["basic_motions"], make=_basic_motions,
+                            class_names=("standing", "walking", "running", "badminton")),
         DatasetSpec(
             name="person",
             description=("96x96 grey scenes of rooms with clutter and person-like things, half of them "
@@ -154,7 +195,8 @@ def load(name: str, **options) -> Dataset:
     (for example ``load("digits", upsample=2)`` for 16x16 digits).
 
     A maker that returns ``(x, y, groups)`` is split by group (speakers or
-    people never shared between train, validation and test).
+    people never shared between train, validation and test); one that returns
+    six arrays comes split already (``basic_motions``: the archive's own split).
     """
     entry = spec(name)
     if entry.make is None:
@@ -165,7 +207,9 @@ def load(name: str, **options) -> Dataset:
     except TypeError as error:
         raise DataError(f"Dataset {name!r} does not take the options {options}: {error}") from None
     is_classification = entry.class_names is not None
-    if len(made) == 3:
+    if len(made) == 6:
+        parts = made
+    elif len(made) == 3:
         parts = split_by_group(*made)
     else:
         parts = split(*made, stratify=is_classification)

@@ -119,6 +119,18 @@ DATASET_FILES: dict[str, DatasetSpec] = {
             sha256="aea5b5165072245408215dbb2008452626f6be557542258394225bf6034251c4",
             regenerate="python datasets/make_keywords.py",
         ),
+        DatasetSpec(
+            name="basic_motions",
+            description=("real smartwatch recordings (UEA BasicMotions): 80 recordings of 10 s at 10 Hz by four "
+                         "people standing, walking, running and playing badminton; accelerometer x, y, z and "
+                         "gyroscope x, y, z; the archive's TRAIN/TEST split"),
+            source=("the UEA multivariate time series archive (timeseriesclassification.com, Bagnall et al. 2018), "
+                    "as the aeon 1.6.0 and sktime 1.2.0 wheels ship it; extracted to datasets/basic_motions.npz"),
+            make=None,
+            file="basic_motions.npz",
+            sha256="c4232dc955585ae517151bd57fd7da47590e99bdf12e8856703dd230afd13ba4",
+            regenerate="python datasets/extract_basic_motions.py <an aeon or sktime wheel>",
+        ),
     )
 }
 """Committed files that datasets are made from (``edgebook.data.REGISTRY`` says how)."""

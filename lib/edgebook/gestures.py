@@ -3,12 +3,15 @@
 The gestures are simulated in ``edgebook.wand_motion`` (pen path -> position
 over time -> acceleration in the wand's own axes, plus gravity and sensor
 errors; its docstring tells the whole story) and drawn by
-``edgebook.gesture_plots``. This module augments the windows, and is the one
-lessons import: every name they use is here.
+``edgebook.gesture_plots``. Real recordings from a board are read by
+``edgebook.wand_csv`` (its docstring defines the CSV format). This module augments
+the windows, and is the one lessons import: every name they use is here.
 
     >>> x, y, groups = gestures.make()         # (n, 128, 3) g, class ids, person ids
     >>> one = gestures.trace("ring", person=3, repetition=0)
     >>> gestures.plot_trace(one)
+    >>> recording = gestures.read_csv("my_wing.csv")   # time_ms,ax,ay,az from your board
+    >>> recording.windows()                            # (k, 128, 3) g at 25 Hz, for the model
 
 Introduced in 14_gesture_magic_wand.
 """
@@ -21,12 +24,13 @@ from edgebook.wand_motion import (AXES, GESTURES, NEGATIVE_KINDS, PEOPLE, RANGE_
                                   SEED, STANDARD_GRAVITY, WINDOW_SAMPLES, Person, Trace,
                                   acceleration_from_path, kinds, make, minimum_jerk, pen_path, person_traits,
                                   rotation_matrix, trace)
+from edgebook.wand_csv import Recording, read_csv, write_csv
 
 __all__ = ["AXES", "GESTURES", "NEGATIVE_KINDS", "PEOPLE", "RANGE_G", "REPETITIONS", "SAMPLE_RATE_HZ", "SEED",
            "STANDARD_GRAVITY", "WINDOW_SAMPLES", "Person", "Trace", "acceleration_from_path", "kinds", "make",
            "minimum_jerk", "pen_path", "person_traits", "rotation_matrix", "trace",
            "rotate", "time_stretch", "scale_motion", "shift", "add_noise", "augment_window", "augment",
-           "plot_trace", "plot_gestures", "plot_windows"]
+           "plot_trace", "plot_gestures", "plot_windows", "Recording", "read_csv", "write_csv"]
 
 
 # --- augmentation -------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ def _window(activity: str, rng: np.random.Generator) -> np.ndarray:
 def activity_windows(per_class: int = 300, seed: int = 2024) -> tuple[np.ndarray, np.ndarray]:
     """Synthetic wrist-sensor windows: x (n, 100, 4) float32, y (n,) int in ACTIVITIES order.
 
-    Introduced in 01_ml_in_two_minutes.
+    Introduced in 10_ops_and_compatibility (lesson 01 uses real recordings instead).
     """
     rng = np.random.default_rng(seed)
     x = np.stack([_window(a, rng) for a in ACTIVITIES for _ in range(per_class)])

@@ -1,8 +1,8 @@
-"""Exercise checks of lesson 01_ml_in_two_minutes (rules vs a learned model on activity data).
+"""Exercise checks of lesson 01_ml_in_two_minutes (rules vs a learned model on real smartwatch data).
 
     >>> from edgebook.checks import lesson_01 as ex
-    >>> ex.speed_rules.check(classify_by_speed, windows=non_golf_x, labels=non_golf_y)
-    >>> ex.golf_confused_with.check("cycling", counts=rules_counts)
+    >>> ex.motion_rules.check(classify_by_motion, windows=three_x, labels=three_y)
+    >>> ex.badminton_called.check("walking", counts=rules_counts)
     >>> ex.probabilities_to_names.check(probabilities_to_names)
 """
 from __future__ import annotations
@@ -10,26 +10,41 @@ from __future__ import annotations
 import numpy as np
 
 from edgebook.exercises import Exercise, Incorrect, call, require
-from edgebook.synth import ACTIVITIES
 
-SPEED_CHANNEL = 3
-"""Index of the GPS speed channel (km/h) in an activity window of shape (100, 4)."""
+ACTIVITIES = ("standing", "walking", "running", "badminton")
+"""The classes of ``data.load("basic_motions")``, in its order."""
 
 RULE_CLASSES = ACTIVITIES[:3]
-"""The three activities the speed rules know: walking, running, cycling."""
+"""The three activities the rules know: standing, walking, running."""
+
+WINDOW_SAMPLES = 20
+"""The lesson's windows: 2 seconds at 10 Hz."""
+
+RULE_THRESHOLDS = (2.0, 9.0)
+"""The lesson's own rules: standing below 2 m/s^2 of mean acceleration, walking below 9, running above."""
 
 RULES_MIN_ACCURACY = 0.9
 
 
-# --- Exercise 2.1: rules on mean speed --------------------------------------------
+def mean_acceleration(windows) -> np.ndarray:
+    """How hard the wrist moves in each window: the mean length of its acceleration (channels 0-2), m/s^2."""
+    return np.linalg.norm(np.asarray(windows)[..., :3], axis=-1).mean(axis=-1)
 
-def _non_golf_test_windows():
-    """The test windows of the three activities the rules know (used when no context is given)."""
+
+def _test_windows():
     from edgebook import data
 
-    activity = data.load("activity")
-    keep = activity.y_test < len(RULE_CLASSES)
-    return activity.x_test[keep], activity.y_test[keep]
+    motions = data.load("basic_motions", window_samples=WINDOW_SAMPLES)
+    return motions.x_test, motions.y_test
+
+
+# --- Exercise 2.1: rules on the mean acceleration ---------------------------------
+
+def _three_activity_test_windows():
+    """The test windows of the three activities the rules know (used when no context is given)."""
+    x, y = _test_windows()
+    keep = y < len(RULE_CLASSES)
+    return x[keep], y[keep]
 
 
 def _as_name(value) -> str:
@@ -48,11 +63,11 @@ def _as_name(value) -> str:
                     f"activity's name as a string, one of {', '.join(repr(n) for n in RULE_CLASSES)}.")
 
 
-def _check_speed_rules(classify_by_speed, windows=None, labels=None, class_names=ACTIVITIES):
+def _check_motion_rules(classify_by_motion, windows=None, labels=None, class_names=ACTIVITIES):
     if windows is None or labels is None:
-        windows, labels = _non_golf_test_windows()
+        windows, labels = _three_activity_test_windows()
     windows, labels = np.asarray(windows), np.asarray(labels)
-    guesses = [_as_name(call(classify_by_speed, window)) for window in windows]
+    guesses = [_as_name(call(classify_by_motion, window)) for window in windows]
     unknown = sorted({g for g in guesses if g not in class_names})
     if unknown:
         raise Incorrect(f"Your function returned {unknown[0]!r}, which is not an activity; return one "
@@ -61,7 +76,7 @@ def _check_speed_rules(classify_by_speed, windows=None, labels=None, class_names
     accuracy = float(np.mean(predicted == labels))
     if accuracy >= RULES_MIN_ACCURACY:
         return accuracy
-    mean_speeds = windows[:, :, SPEED_CHANNEL].mean(axis=1)
+    means = mean_acceleration(windows)
     # Point at the activity the rules get most wrong, and say what they call it instead.
     present = [k for k in np.unique(labels)]
     recalls = {k: float(np.mean(predicted[labels == k] == k)) for k in present}
@@ -69,74 +84,72 @@ def _check_speed_rules(classify_by_speed, windows=None, labels=None, class_names
     mistakes = predicted[(labels == worst) & (predicted != worst)]
     called = np.bincount(mistakes, minlength=len(class_names)).argmax()
     n_called, n_class = int(np.sum(mistakes == called)), int(np.sum(labels == worst))
-    low, high = mean_speeds[labels == worst].min(), mean_speeds[labels == worst].max()
+    low, high = np.percentile(means[labels == worst], [5, 95])
     raise Incorrect(
         f"Your rules get {accuracy:.0%} of these windows right; aim for at least "
         f"{RULES_MIN_ACCURACY:.0%}. They call {n_called} of {n_class} {class_names[worst]} windows "
-        f"{class_names[called]}: {class_names[worst]} windows have a mean speed of "
-        f"{low:.1f}–{high:.1f} km/h. Compare your thresholds with the histogram above.")
+        f"{class_names[called]}: most {class_names[worst]} windows have a mean acceleration of "
+        f"{low:.1f}–{high:.1f} m/s². Compare your thresholds with the histogram above.")
 
 
-speed_rules = Exercise(
-    "Exercise 2.1 — Write the speed rules",
-    _check_speed_rules,
+motion_rules = Exercise(
+    "Exercise 2.1 — Write the rules",
+    _check_motion_rules,
     hints=[
-        "Each activity has its own range of mean speed in the histogram: find the two speeds "
+        "Each activity has its own range of mean acceleration in the histogram: find the two values "
         "where one activity's bars stop and the next one's start.",
-        "Walking stays below about 7 km/h, running is between about 7 and 13.5 km/h, cycling is "
-        "faster. Compare `mean_speed` with the lower threshold first, then with the higher one.",
-        "if mean_speed < 7.0: return 'walking'  /  if mean_speed < 13.5: return 'running'  /  "
-        "return 'cycling'",
+        "Standing stays below about 2 m/s², walking below about 5, running starts above about 13. Compare "
+        "`mean_acceleration` with the lower threshold first, then with the higher one.",
+        "if mean_acceleration < 2.0: return 'standing'  /  if mean_acceleration < 9.0: return 'walking'  /  "
+        "return 'running'",
     ],
     success="Your hand-written rules recognise the three activities.",
 )
 
 
-# --- Exercise 3.1: what the rules call golf -----------------------------------------
+# --- Exercise 3.1: what the rules call badminton ------------------------------------
 
 def _reference_rules_counts(class_names=ACTIVITIES) -> np.ndarray:
-    """Confusion counts of the lesson's rules (7 and 13.5 km/h) on all test windows."""
-    from edgebook import data
-
-    activity = data.load("activity")
-    mean_speeds = activity.x_test[:, :, SPEED_CHANNEL].mean(axis=1)
-    predicted = np.digitize(mean_speeds, [7.0, 13.5])  # 0 walking, 1 running, 2 cycling
+    """Confusion counts of the lesson's rules (RULE_THRESHOLDS) on all test windows."""
+    x, y = _test_windows()
+    predicted = np.digitize(mean_acceleration(x), RULE_THRESHOLDS)  # 0 standing, 1 walking, 2 running
     counts = np.zeros((len(class_names), len(class_names)), dtype=int)
-    np.add.at(counts, (activity.y_test, predicted), 1)
+    np.add.at(counts, (y, predicted), 1)
     return counts
 
 
-def _check_golf_confused_with(answer, counts=None, class_names=ACTIVITIES):
+def _check_badminton_called(answer, counts=None, class_names=ACTIVITIES):
     answer = require(answer)
     if not isinstance(answer, str):
-        raise Incorrect(f"Answer with an activity's name as a string, e.g. 'cycling'; you gave "
+        raise Incorrect(f"Answer with an activity's name as a string, e.g. 'standing'; you gave "
                         f"{answer!r}.")
     answer = answer.strip().lower()
     if answer not in class_names:
         raise Incorrect(f"{answer!r} is not one of the activities: {', '.join(class_names)}.")
     counts = np.asarray(counts) if counts is not None else _reference_rules_counts(class_names)
-    golf = list(class_names).index("golf")
-    if answer == "golf":
-        raise Incorrect("The rules can only answer walking, running or cycling: nothing in them "
-                        "says golf. Look along the golf row of the confusion matrix: which column "
-                        "holds most of its windows?")
-    expected = class_names[int(np.argmax(counts[golf]))]
+    badminton = list(class_names).index("badminton")
+    if answer == "badminton":
+        raise Incorrect("The rules can only answer standing, walking or running: nothing in them "
+                        "says badminton. Look along the badminton row of the confusion matrix: which "
+                        "column holds most of its windows?")
+    expected = class_names[int(np.argmax(counts[badminton]))]
     if answer != expected:
-        n = int(counts[golf, list(class_names).index(answer)])
-        raise Incorrect(f"The rules call {n} of {int(counts[golf].sum())} golf windows "
-                        f"{answer}. Look along the golf row of the confusion matrix: which column "
+        n = int(counts[badminton, list(class_names).index(answer)])
+        raise Incorrect(f"The rules call {n} of {int(counts[badminton].sum())} badminton windows "
+                        f"{answer}. Look along the badminton row of the confusion matrix: which column "
                         f"holds most of them?")
 
 
-golf_confused_with = Exercise(
-    "Exercise 3.1 — What do the rules call golf?",
-    _check_golf_confused_with,
+badminton_called = Exercise(
+    "Exercise 3.1 — What do the rules call badminton?",
+    _check_badminton_called,
     hints=[
-        "In the confusion matrix each row is a true activity. Find the row labelled golf.",
-        "Golfers stroll between shots, so their mean speed is low. Which activity do the rules "
-        "pick for low speeds?",
+        "In the confusion matrix each row is a true activity. Find the row labelled badminton.",
+        "Most badminton windows have a mean acceleration between walking's and running's. Which side "
+        "of the rules' upper threshold do most of them fall on?",
     ],
-    success="A golfer strolls at walking speed, so a rule on speed alone cannot tell them apart.",
+    success="Badminton lies between walking and running, and rules that know only standing, walking and "
+            "running must call it one of them: most of its windows fall below the upper threshold.",
 )
 
 
@@ -148,12 +161,12 @@ golf_confused_with = Exercise(
 # the whole array is in column 0 (argmax without an axis gives one valid name), and the
 # smallest value of each row differs from its largest (argmin gives other names).
 EXAMPLE_PROBABILITIES = np.array([
-    [0.95, 0.01, 0.02, 0.02],   # walking
-    [0.02, 0.90, 0.05, 0.03],   # running
-    [0.04, 0.06, 0.85, 0.05],   # cycling
-    [0.30, 0.01, 0.04, 0.65],   # golf
-    [0.04, 0.15, 0.75, 0.06],   # cycling
-    [0.40, 0.05, 0.10, 0.45],   # golf
+    [0.95, 0.01, 0.02, 0.02],   # standing
+    [0.02, 0.90, 0.05, 0.03],   # walking
+    [0.04, 0.06, 0.85, 0.05],   # running
+    [0.30, 0.01, 0.04, 0.65],   # badminton
+    [0.04, 0.15, 0.75, 0.06],   # running
+    [0.40, 0.05, 0.10, 0.45],   # badminton
 ], dtype=np.float32)
 
 
