@@ -14,7 +14,7 @@ that introduces it):
 - ``edgebook.mode``      quick mode and the other environment flags
 - ``edgebook.data``      offline datasets by name, with fixed splits
 - ``edgebook.datafiles`` the committed data files, their SHA-256 checks, and the splits
-- ``edgebook.realdata``  real recordings, photos and trained models from TFLM's examples (datasets/tflm/)
+- ``edgebook.realdata``  real recordings, photos and trained models from TFLM's examples (datasets/tflm/) and others
 - ``edgebook.convert``   Keras / SavedModel / concrete function -> .tflite
 - ``edgebook.runtime``   run .tflite models with LiteRT
 - ``edgebook.wrapper``   a model's signatures, and a typed wrapper with one method per signature
