@@ -24,6 +24,7 @@ that introduces it):
 - ``edgebook.unsupported`` ops without a built-in kernel: why a conversion stopped, what to do
 - ``edgebook.opchecks``  op by op: what the GPU delegate would take, what TFLM has kernels for
 - ``edgebook.modelfile`` what is inside a .tflite file (ops, tensors, buffers, per-op profile)
+- ``edgebook.modelstate`` its subgraphs, and the state a streaming model keeps (resource variables)
 - ``edgebook.models``    the course's baseline models, trained once and cached
 - ``edgebook.measure``   size, latency, accuracy
 - ``edgebook.benchmark`` benchmarks you can trust, delegate partitions, ranked per-op profiles
@@ -70,7 +71,7 @@ _SUBMODULES = (
     "workbook", "paths", "errors", "checks", "scenes", "gestures", "audio", "scoreboard", "headline_models",
     "progress", "workshop", "nativelogs", "seeding", "mode", "datafiles", "unsupported", "opchecks", "wrapper", "tensorinfo",
     "logmel", "spoken_words", "keyword_streams", "scene_render", "person_streams", "person_detector",
-    "wand_motion", "gesture_plots", "claims", "sources", "showing", "tensorio", "realdata",
+    "wand_motion", "gesture_plots", "claims", "sources", "showing", "tensorio", "realdata", "modelstate",
 )
 
 
