@@ -39,6 +39,7 @@ that introduces it):
   from ``scene_render``, ``person_streams`` and ``person_detector``
 - ``edgebook.gestures``  seeded magic-wand accelerometer gestures, augmentation, viewer plots (lesson 14),
   from ``wand_motion`` and ``gesture_plots``
+- ``edgebook.wake_words`` microWakeWord's real "okay nabu" detector: its front end, rule and streams (lesson 16)
 - ``edgebook.headline_models`` every lesson's headline model: its file, its rebuild, its test split (lesson 16)
 - ``edgebook.scoreboard`` those models found or rebuilt, measured in one table, and their Pareto chart (lesson 16)
 - ``edgebook.sources``  the talks, guides and papers lessons quote, named once
@@ -72,6 +73,7 @@ _SUBMODULES = (
     "progress", "workshop", "nativelogs", "seeding", "mode", "datafiles", "unsupported", "opchecks", "wrapper", "tensorinfo",
     "logmel", "spoken_words", "keyword_streams", "scene_render", "person_streams", "person_detector",
     "wand_motion", "gesture_plots", "claims", "sources", "showing", "tensorio", "realdata", "modelstate",
+    "wake_words",
 )
 
 
