@@ -2,7 +2,7 @@
 
     python datasets/copy_tflm_files.py [--kit ../shared/tflm/tflm-kit.tar.gz]
 
-Reads each file of edgebook.realdata.FILES out of the kit's archive (tflite-micro
+Reads each TFLM file of edgebook.realdata.FILES out of the kit's archive (tflite-micro
 at realdata.TFLM_COMMIT), checks its SHA-256 against the registry and writes it
 to datasets/tflm/. The files are committed, so a clone has them without the kit;
 this script says where they came from and re-makes them. Sources and licences:
@@ -27,8 +27,8 @@ def main() -> int:
     out = ROOT / "datasets" / realdata.FOLDER
     out.mkdir(exist_ok=True)
     with tarfile.open(kit) as archive:
-        for entry in realdata.FILES.values():
-            data = archive.extractfile(f"tflm/{entry.kit_path}").read()
+        for entry in (entry for entry in realdata.FILES.values() if entry.folder == realdata.FOLDER):
+            data = archive.extractfile(f"tflm/{entry.source}").read()
             digest = hashlib.sha256(data).hexdigest()
             if digest != entry.sha256:
                 print(f"{entry.name}: SHA-256 {digest} differs from the registry's {entry.sha256}", file=sys.stderr)

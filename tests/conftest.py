@@ -69,3 +69,38 @@ def int8_dense(ctx):
                                  tf.keras.layers.Dense(6, bias_initializer="random_normal")])
     calibration = np.random.default_rng(0).uniform(-1, 1, (100, 4)).astype(np.float32)
     return convert.to_tflite(model, "int8", representative_data=calibration)
+
+
+def make_streaming_model(width: int = 2) -> bytes:
+    """A float streaming model with state, as the converter writes one: several subgraphs, one resource variable.
+
+    Each call takes one row of ``width`` values and returns the last four rows (the
+    three it keeps in its variable ``history``, of shape (1, 3, width), and this one)
+    times a fixed (4 * width, 2) matrix: a FULLY_CONNECTED of 8 * width MACs. The
+    converter adds an init subgraph that CALL_ONCE runs to set ``history`` to zeros.
+    """
+    import tensorflow as tf
+
+    from edgebook.nativelogs import muted_native_logs
+
+    class Streaming(tf.Module):
+        def __init__(self):
+            self.history = tf.Variable(tf.zeros([1, 3, width]), name="history")
+            self.weights = tf.constant(np.arange(8 * width, dtype=np.float32).reshape(4 * width, 2) / 10)
+
+        @tf.function(input_signature=[tf.TensorSpec([1, 1, width], tf.float32)])
+        def __call__(self, row):
+            window = tf.concat([self.history, row], axis=1)
+            self.history.assign(window[:, 1:])
+            return tf.matmul(tf.reshape(window, [1, 4 * width]), self.weights)
+
+    module = Streaming()
+    converter = tf.lite.TFLiteConverter.from_concrete_functions([module.__call__.get_concrete_function()], module)
+    with muted_native_logs():
+        return converter.convert()
+
+
+@pytest.fixture(scope="session")
+def streaming_model(ctx):
+    """``make_streaming_model()``: a streaming model with a 24-byte state (3 x 2 float32)."""
+    return make_streaming_model()

@@ -77,3 +77,41 @@ def test_the_file_helpers_measure_a_model_litert_refuses():
     for board_name in micro.BOARDS:
         assert micro.fits(model_bytes, board_name, 85_264).fits
         assert micro.estimate(model_bytes, board_name).latency_ms > 0
+def test_microwakewords_files_are_registered_with_their_own_folder_and_script():
+    wake = [entry for entry in realdata.FILES.values() if entry.folder == realdata.MICRO_WAKEWORD_FOLDER]
+    assert sorted(entry.name for entry in wake) == ["LICENSE", "okay_nabu.json", "okay_nabu.tflite"]
+    assert all(entry.regenerate == "python datasets/copy_micro_wakeword.py" for entry in wake)
+    assert realdata.FILES["okay_nabu.tflite"].file == "micro_wakeword/okay_nabu.tflite"
+    assert realdata.FILES["person.bmp"].file == "tflm/person.bmp"  # TFLM's files keep their folder and script
+    assert realdata.FILES["person.bmp"].regenerate == "python datasets/copy_tflm_files.py"
+    assert "Apache License" in realdata.path("LICENSE").read_text()
+
+
+def _run_copy_script(*arguments):
+    import subprocess
+    import sys
+
+    from edgebook import paths
+
+    return subprocess.run([sys.executable, str(paths.root() / "datasets" / "copy_micro_wakeword.py"), *arguments],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_the_copy_script_reads_the_wheel_and_refuses_a_changed_file(tmp_path):
+    import zipfile
+
+    wake = [entry for entry in realdata.FILES.values() if entry.folder == realdata.MICRO_WAKEWORD_FOLDER]
+    wheel = tmp_path / "pymicro_wakeword-2.5.0-py3-none-any.whl"  # the same files, in another wheel
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for entry in wake:
+            archive.writestr(entry.source, realdata.path(entry.name).read_bytes())
+    done = _run_copy_script(str(wheel), "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert "is not the recorded" in done.stdout
+    for entry in wake:
+        assert (tmp_path / "out" / entry.name).read_bytes() == realdata.path(entry.name).read_bytes()
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for entry in wake:
+            archive.writestr(entry.source, b"not the file")
+    refused = _run_copy_script(str(wheel), "--out", str(tmp_path / "refused"))
+    assert refused.returncode == 1 and "differs from the registry" in refused.stderr

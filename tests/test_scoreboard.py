@@ -1,6 +1,8 @@
 """edgebook.scoreboard: the entries, find vs rebuild, the rebuilt models are the lessons', the table,
 lookups, the Pareto front and chart."""
 import ast
+import dataclasses
+import inspect
 import json
 import re
 
@@ -225,3 +227,37 @@ def test_pareto_front_chart_labels_every_accuracy_row(ctx, monkeypatch):
     assert labels == ["02", "03", "04"]  # the MAE row is not on an accuracy chart
     with pytest.raises(ValueError, match="gzip_bytes"):
         scoreboard.plot_pareto_front(board, size="params")
+
+
+def test_the_rows_judged_on_real_inputs_are_the_digits_and_the_reference():
+    from edgebook import scoreboard
+
+    real = {e.name for e in scoreboard.ENTRIES + scoreboard.REFERENCES if e.real_inputs}
+    # scikit-learn's digits are real handwriting; lessons 12-15 are judged on data the course generates
+    assert real == {e.name for e in scoreboard.ENTRIES if e.lesson <= 11} | {"16_okay_nabu"}
+    row = scoreboard.Row(13, "13_x", "int8", 1, 1, "accuracy", 0.5, 0.1, None, None, "found")
+    assert row.judged_on == "generated" and dataclasses.replace(row, real_inputs=True).judged_on == "real"
+
+
+def test_a_reference_model_is_read_from_datasets_and_never_built(models_folder):
+    from edgebook import realdata, scoreboard
+
+    (reference,) = scoreboard.REFERENCES
+    assert scoreboard.entry("16_okay_nabu") is reference and reference.build is None
+    assert scoreboard.find_or_build(reference) == (realdata.model("okay_nabu.tflite"), "datasets")
+    assert not any(models_folder.iterdir())  # nothing written to build/models/
+    assert reference in inspect.signature(scoreboard.score).parameters["entries"].default  # measured by default
+
+
+def test_the_reference_row_counts_false_wakes_on_real_clips_and_the_table_says_so(models_folder, line_entry):
+    from edgebook import scoreboard
+
+    board = scoreboard.score([line_entry[0], scoreboard.entry("16_okay_nabu")], runs=5)
+    wake = board["16_okay_nabu"]
+    assert (wake.metric, wake.value, wake.format, wake.source) == ("false wakes", 0, "int8", "datasets")
+    assert wake.real_inputs and wake.arena_bytes > 20_000 and wake.mcu_ms > 0
+    assert not board["99_line"].real_inputs
+    table = str(board)
+    assert "judged on" in table.splitlines()[0]
+    assert " real " in table.splitlines()[2] and " generated " in table.splitlines()[3]  # 16 comes before 99
+    assert "16 16_okay_nabu" in table and "false wakes          0 " in table

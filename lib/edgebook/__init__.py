@@ -14,7 +14,7 @@ that introduces it):
 - ``edgebook.mode``      quick mode and the other environment flags
 - ``edgebook.data``      offline datasets by name, with fixed splits
 - ``edgebook.datafiles`` the committed data files, their SHA-256 checks, and the splits
-- ``edgebook.realdata``  real recordings, photos and trained models from TFLM's examples (datasets/tflm/)
+- ``edgebook.realdata``  real recordings, photos and trained models from TFLM's examples (datasets/tflm/) and others
 - ``edgebook.convert``   Keras / SavedModel / concrete function -> .tflite
 - ``edgebook.runtime``   run .tflite models with LiteRT
 - ``edgebook.wrapper``   a model's signatures, and a typed wrapper with one method per signature
@@ -24,6 +24,7 @@ that introduces it):
 - ``edgebook.unsupported`` ops without a built-in kernel: why a conversion stopped, what to do
 - ``edgebook.opchecks``  op by op: what the GPU delegate would take, what TFLM has kernels for
 - ``edgebook.modelfile`` what is inside a .tflite file (ops, tensors, buffers, per-op profile)
+- ``edgebook.modelstate`` its subgraphs, and the state a streaming model keeps (resource variables)
 - ``edgebook.models``    the course's baseline models, trained once and cached
 - ``edgebook.measure``   size, latency, accuracy
 - ``edgebook.benchmark`` benchmarks you can trust, delegate partitions, ranked per-op profiles
@@ -38,6 +39,7 @@ that introduces it):
   from ``scene_render``, ``person_streams`` and ``person_detector``
 - ``edgebook.gestures``  seeded magic-wand accelerometer gestures, augmentation, viewer plots, and your own
   recordings from a CSV (lesson 14), from ``wand_motion``, ``gesture_plots`` and ``wand_csv``
+- ``edgebook.wake_words`` microWakeWord's real "okay nabu" detector: its front end, rule and streams (lesson 16)
 - ``edgebook.headline_models`` every lesson's headline model: its file, its rebuild, its test split (lesson 16)
 - ``edgebook.scoreboard`` those models found or rebuilt, measured in one table, and their Pareto chart (lesson 16)
 - ``edgebook.sources``  the talks, guides and papers lessons quote, named once
@@ -70,7 +72,8 @@ _SUBMODULES = (
     "workbook", "paths", "errors", "checks", "scenes", "gestures", "audio", "scoreboard", "headline_models",
     "progress", "workshop", "nativelogs", "seeding", "mode", "datafiles", "unsupported", "opchecks", "wrapper", "tensorinfo",
     "logmel", "spoken_words", "keyword_streams", "scene_render", "person_streams", "person_detector",
-    "wand_motion", "gesture_plots", "wand_csv", "claims", "sources", "showing", "tensorio", "realdata",
+    "wand_motion", "gesture_plots", "wand_csv", "claims", "sources", "showing", "tensorio", "realdata", "modelstate",
+    "wake_words",
 )
 
 

@@ -131,6 +131,16 @@ DATASET_FILES: dict[str, DatasetSpec] = {
             sha256="c4232dc955585ae517151bd57fd7da47590e99bdf12e8856703dd230afd13ba4",
             regenerate="python datasets/extract_basic_motions.py <an aeon or sktime wheel>",
         ),
+        DatasetSpec(
+            name="wake_phrase",
+            description="'okay nabu' said by eSpeak NG in 8 English accents, int16 at 16 kHz (synthetic speech)",
+            source=("made by datasets/make_wake_phrase.py with eSpeak NG 1.51 for lesson 16's real wake-word "
+                    "model, committed as datasets/wake_phrase.npz; edgebook.wake_words reads it"),
+            make=None,
+            file="wake_phrase.npz",
+            sha256="410206592fe45ffe24affbc4106d585487b6eeb0f8192808ecd8e00481000b0c",
+            regenerate="python datasets/make_wake_phrase.py",
+        ),
     )
 }
 """Committed files that datasets are made from (``edgebook.data.REGISTRY`` says how)."""

@@ -2,7 +2,10 @@
 
 A ``.tflite`` model is a FlatBuffer laid out by the LiteRT schema, which
 ``ai_edge_litert`` ships as ``schema_py_generated``. Lesson 03 reads it by hand
-once; afterwards lessons call ``ops`` and ``tensors``.
+once; afterwards lessons call ``ops`` and ``tensors``. A model can have several
+subgraphs (``ops``, ``tensors`` and ``profile`` take the one to read; 0, the main
+one, by default); ``edgebook.modelstate`` says what runs each, and the state a
+streaming model keeps.
 
 Introduced in 03_convert_and_run_with_litert.
 """
@@ -20,7 +23,8 @@ import flatbuffers
 import numpy as np
 from ai_edge_litert import schema_py_generated as schema
 
-from edgebook.errors import MetadataNotFoundError, ModelLoadError, ModelNotFoundError, NotAModelError
+from edgebook.errors import (MetadataNotFoundError, ModelInputError, ModelLoadError, ModelNotFoundError,
+                             NotAModelError)
 
 _OP_NAMES = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
 _TYPE_NAMES = {v: k.lower() for k, v in vars(schema.TensorType).items() if not k.startswith("_")}
@@ -177,32 +181,49 @@ def op_name(model_t: "schema.ModelT", opcode_index: int) -> str:
     return _OP_NAMES.get(builtin, f"OP_{builtin}")
 
 
+def type_name(tensor_type: int) -> str:
+    """A schema ``TensorType`` as the course writes it: "int8", "float32", "resource"..."""
+    return _TYPE_NAMES.get(tensor_type, str(tensor_type))
+
+
+def _graph(model_t: "schema.ModelT", subgraph: int):
+    """One subgraph of a parsed model, or an error that says which there are."""
+    count = len(model_t.subgraphs or [])
+    if not isinstance(subgraph, (int, np.integer)) or not 0 <= subgraph < count:
+        raise ModelInputError(f"This model has {count} subgraph{'s' if count != 1 else ''} (0 to {count - 1}); "
+                              f"there is no subgraph {subgraph!r}. modelstate.subgraphs(model) lists them.")
+    return model_t.subgraphs[subgraph]
+
+
 def ops(model, subgraph: int = 0) -> list[Op]:
-    """The operators of a subgraph, in execution order."""
+    """The operators of a subgraph, in execution order (subgraph 0, the main one, by default;
+    ``modelstate.subgraphs`` lists them all)."""
     m = parse(model)
     return [Op(i, op_name(m, op.opcodeIndex), tuple(int(t) for t in op.inputs),
                tuple(int(t) for t in op.outputs))
-            for i, op in enumerate(m.subgraphs[subgraph].operators)]
+            for i, op in enumerate(_graph(m, subgraph).operators or [])]
 
 
 def tensors(model, subgraph: int = 0) -> list[Tensor]:
     """Every tensor of a subgraph, with how many bytes of constant data it stores."""
     m = parse(model)
     result = []
-    for i, t in enumerate(m.subgraphs[subgraph].tensors):
+    for i, t in enumerate(_graph(m, subgraph).tensors or []):
         data = m.buffers[t.buffer].data if t.buffer < len(m.buffers) else None
         shape = t.shapeSignature if t.shapeSignature is not None else t.shape
         name = t.name.decode() if isinstance(t.name, bytes) else t.name
         result.append(Tensor(i, name, tuple(int(d) for d in (shape if shape is not None else ())),
-                             _TYPE_NAMES.get(t.type, str(t.type)),
+                             type_name(t.type),
                              0 if data is None else int(np.size(data))))
     return result
 
 
-def op_counts(model) -> Counter:
-    """How many operators of each type the model has (all subgraphs)."""
+def op_counts(model, subgraph: int | None = None) -> Counter:
+    """How many operators of each type the model has: in every subgraph (what an op resolver must
+    register), or in one (``subgraph=0``: the main one)."""
     m = parse(model)
-    return Counter(op_name(m, op.opcodeIndex) for g in m.subgraphs for op in g.operators)
+    graphs = m.subgraphs if subgraph is None else [_graph(m, subgraph)]
+    return Counter(op_name(m, op.opcodeIndex) for g in graphs for op in g.operators or [])
 
 
 def constant_bytes(model) -> int:
@@ -214,7 +235,8 @@ def constant_bytes(model) -> int:
 # --- a per-operator profile (lessons 08 and 09) -----------------------------------
 
 _ITEM_BYTES = {"float32": 4, "float16": 2, "int32": 4, "int64": 8, "int16": 2, "int8": 1,
-               "uint8": 1, "bool": 1, "int4": 0.5, "float64": 8}
+               "uint8": 1, "bool": 1, "int4": 0.5, "float64": 8,
+               "resource": 4}  # a resource tensor holds a handle (an int32 id); the values are elsewhere
 
 
 @dataclasses.dataclass(frozen=True)
@@ -276,23 +298,33 @@ def profile(model, subgraph: int = 0) -> list[OpProfile]:
     Sort it by ``macs`` to find the ops that will dominate run time on a CPU
     or a microcontroller; sum ``macs`` for the model's total.
 
+    Subgraph 0 is the main one, what every inference runs (``modelstate.subgraphs``
+    lists the others; ``profile(model, subgraph=1)`` profiles one). An op that writes
+    no tensor (ASSIGN_VARIABLE, CALL_ONCE) has the output shape () and 0
+    activation bytes.
+
     Introduced in 08_architectures_for_the_edge.
     """
     all_tensors = tensors(model, subgraph)
     rows = []
     for op in ops(model, subgraph):
         op_inputs = [all_tensors[i] for i in op.inputs if i >= 0]
-        op_outputs = [all_tensors[i] for i in op.outputs]
-        first_output = op_outputs[0]
-        macs = _op_macs(op.name, op_inputs, first_output) if len(op_inputs) > 1 else 0
+        op_outputs = [all_tensors[i] for i in op.outputs if i >= 0]
+        macs = _op_macs(op.name, op_inputs, op_outputs[0]) if len(op_inputs) > 1 and op_outputs else 0
         param_bytes = sum(t.constant_bytes for t in op_inputs)
         activation_bytes = int(sum(tensor_bytes(t) for t in op_outputs))
-        rows.append(OpProfile(op.index, op.name, first_output.shape, int(macs), param_bytes, activation_bytes))
+        rows.append(OpProfile(op.index, op.name, op_outputs[0].shape if op_outputs else (), int(macs),
+                              param_bytes, activation_bytes))
     return rows
 
 
 def macs(model) -> int:
-    """Total multiply-accumulates of one inference (subgraph 0); see ``profile``."""
+    """Total multiply-accumulates of one inference: the main subgraph (0); see ``profile``.
+
+    An init subgraph (CALL_ONCE) runs once, not per inference, so it is not
+    counted; nor are the subgraphs of IF and WHILE, whose cost depends on the
+    data (profile them one by one).
+    """
     return sum(row.macs for row in profile(model))
 
 

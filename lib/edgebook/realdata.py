@@ -1,4 +1,4 @@
-"""Real inputs: recordings, photos and trained models from TensorFlow Lite for Microcontrollers.
+"""Real inputs: recordings, photos and trained models from TensorFlow Lite for Microcontrollers, and others.
 
 The microcontroller lessons train on data the course generates (spoken words
 from eSpeak NG voices, drawn rooms, seeded wand traces). Generated data is quick
@@ -6,7 +6,9 @@ and free to share, but a model is only as good as it is on real inputs. These
 files are the real inputs TFLM's own examples test with, and TFLM's trained
 example models, copied into ``datasets/tflm/`` by ``datasets/copy_tflm_files.py``
 from the TFLM source kit and checked by SHA-256 (sources and licences:
-``datasets/SOURCES.md``).
+``datasets/SOURCES.md``). Trained models from other projects live beside them,
+each copied by its own script (``RealFile.regenerate``), e.g. microWakeWord's
+"okay nabu" detector in ``datasets/micro_wakeword/``.
 
     >>> from edgebook import realdata
     >>> samples, rate = realdata.wav("yes_1000ms.wav")     # int16 samples, 16000 Hz
@@ -35,19 +37,19 @@ FOLDER = "tflm"
 
 @dataclasses.dataclass(frozen=True)
 class RealFile:
-    """One third-party file: where it came from, under which licence, and its SHA-256."""
+    """One third-party file: where it came from, what it is, and its SHA-256 (licences: datasets/SOURCES.md)."""
 
     name: str
-    kit_path: str
+    source: str    # its path inside what it was copied from (the TFLM kit, a wheel)
     sha256: str
     what: str
+    folder: str = FOLDER                                   # where it lives, under datasets/
+    regenerate: str = "python datasets/copy_tflm_files.py"  # the command that copies it again
 
     @property
     def file(self) -> str:
         """Its path under datasets/ (what ``datafiles.verify_file`` checks)."""
-        return f"{FOLDER}/{self.name}"
-
-    regenerate = "python datasets/copy_tflm_files.py"  # the command that copies it again from the TFLM kit
+        return f"{self.folder}/{self.name}"
 
 
 _EXAMPLES = "tensorflow/lite/micro/examples"
@@ -79,6 +81,29 @@ FILES = {f.name: f for f in (
              "505ee4fae7fa46ab67bea4c08b4969eb3eb8b9114c50595ec4a29d9a27993202",
              "TFLM's hello_world sine model, int8"),
 )}
+
+
+MICRO_WAKEWORD_FOLDER = "micro_wakeword"
+"""Where microWakeWord's trained detector lives, under datasets/ (lesson 16)."""
+
+MICRO_WAKEWORD_WHEEL = ("pymicro_wakeword-2.5.0-py3-none-manylinux_2_35_x86_64.whl",
+                        "3869f536402b1254e3be3549d3a462ecd6ed21ce2c3e77ec8eb501c3c700417c")
+"""The PyPI wheel of pymicro-wakeword (Apache-2.0) its files were copied from, and the wheel's SHA-256."""
+
+FILES.update({f.name: f for f in (
+    RealFile("okay_nabu.tflite", "pymicro_wakeword/models/okay_nabu.tflite",
+             "d89128c4d16a72de429119fb2254ce46649553c2a24f5dd840175c80d7b9d094",
+             "microWakeWord's 'okay nabu' detector: a streaming int8 model, 3 feature rows in, a probability out",
+             MICRO_WAKEWORD_FOLDER, "python datasets/copy_micro_wakeword.py"),
+    RealFile("okay_nabu.json", "pymicro_wakeword/models/okay_nabu.json",
+             "f8026e2ce93a0855ca23483036fd2d74ee924a2588d9ea6a6c6c7478fbf4be57",
+             "its settings: probability cutoff, sliding window, feature step, arena size",
+             MICRO_WAKEWORD_FOLDER, "python datasets/copy_micro_wakeword.py"),
+    RealFile("LICENSE", "pymicro_wakeword-2.5.0.dist-info/licenses/LICENSE",
+             "c71d239df91726fc519c6eb72d318ec65820627232b2f796219e87dcf35d0ab4",
+             "the Apache License 2.0, as the wheel ships it", MICRO_WAKEWORD_FOLDER,
+             "python datasets/copy_micro_wakeword.py"),
+)})
 
 
 def path(name: str):
@@ -114,7 +139,7 @@ def bmp(name: str) -> np.ndarray:
 
 
 def model(name: str) -> bytes:
-    """The bytes of one of TFLM's trained example models in ``FILES``."""
+    """The bytes of one of the trained models in ``FILES`` (TFLM's examples, microWakeWord's detector)."""
     if not name.endswith(".tflite"):
         raise DataError(f"{name!r} is not a model; the models are: "
                         f"{', '.join(n for n in FILES if n.endswith('.tflite'))}.")

@@ -1,4 +1,4 @@
-"""The course scoreboard: the headline model of every lesson from 02 to 15, measured the same way.
+"""The course scoreboard: the headline model of every lesson from 02 to 15, and reference models, measured the same way.
 
 Each lesson's model is an ``Entry`` of ``edgebook.headline_models``: where its file
 lives under ``build/models/``, how to rebuild it when the file is missing, and its
@@ -13,7 +13,11 @@ it on this machine:
 A row holds the file's bytes (and gzip bytes: the download), the lesson's quality
 metric on its held-out split, the median latency of one sample on this CPU (LiteRT,
 1 thread), and, for the int8 models TFLM runs, the tensor arena TFLM records and an
-ESTIMATE of the latency on a microcontroller board (``micro.estimate``).
+ESTIMATE of the latency on a microcontroller board (``micro.estimate``). Its
+"judged on" column says whether the metric was measured on real inputs (real
+handwriting, real recordings) or on data the course generates (eSpeak NG voices,
+drawn rooms, seeded signals). Reference rows (``REFERENCES``: microWakeWord's
+"okay nabu" detector) are models the course did not train, read from ``datasets/``.
 
 Introduced in 16_cascades_and_deployment (the course scoreboard).
 """
@@ -26,11 +30,12 @@ import numpy as np
 
 from edgebook import measure, micro, modelfile, progress
 # The entries are the scoreboard's own names too: scoreboard.Entry, scoreboard.ENTRIES...
-from edgebook.headline_models import ENTRIES, MODEL_SUFFIXES, Entry, entry, find_or_build, load_keras_file, models_dir
+from edgebook.headline_models import (ENTRIES, MODEL_SUFFIXES, REFERENCES, Entry, entry, find_or_build,
+                                      load_keras_file, models_dir)
 from edgebook.runtime import LiteModel
 from edgebook.showing import shows_itself
 
-__all__ = ["ENTRIES", "MODEL_SUFFIXES", "Entry", "Row", "Scoreboard", "entry", "find_or_build", "models_dir",
+__all__ = ["ENTRIES", "MODEL_SUFFIXES", "REFERENCES", "Entry", "Row", "Scoreboard", "entry", "find_or_build", "models_dir",
            "pareto_front", "plot_pareto_front", "score"]
 
 
@@ -50,9 +55,15 @@ class Row:
     cpu_ms: float             # median of one-sample runs on this CPU (LiteRT, 1 thread; Keras: its own threads)
     arena_bytes: int | None   # tensor arena TFLM records; None if TFLM does not run it (float models)
     mcu_ms: float | None      # ESTIMATED latency on the board, from MACs; None if TFLM does not run it
-    source: str               # "found", "rebuilt" or "given"
+    source: str               # "found", "rebuilt", "given", or "datasets" (a reference model's committed file)
     micro: bool = False
     what: str = ""
+    real_inputs: bool = False  # the metric was measured on real inputs, not on data the course generates
+
+    @property
+    def judged_on(self) -> str:
+        """"real" or "generated": what the metric was measured on."""
+        return "real" if self.real_inputs else "generated"
 
 
 def _tflite_format(lite: LiteModel) -> str:
@@ -81,11 +92,14 @@ def _row(entry: Entry, model_bytes: bytes, source: str, board: str, runs: int) -
     value = entry.evaluate(model, x, targets)
     latency = measure.latency(model, x[:1], runs=runs, warmup=max(1, runs // 10))
     return Row(entry.lesson, entry.name, file_format, len(model_bytes), measure.gzip_size(model_bytes),
-               entry.metric, float(value), latency.median_ms, arena, mcu_ms, source, entry.micro, entry.what)
+               entry.metric, float(value), latency.median_ms, arena, mcu_ms, source, entry.micro, entry.what,
+               entry.real_inputs)
 
 
 def _format_value(row: Row) -> str:
-    return f"{row.value:.2%}" if row.metric == "accuracy" else f"{row.value:.4f}"
+    if row.metric == "accuracy":
+        return f"{row.value:.2%}"
+    return f"{row.value:.0f}" if row.metric == "false wakes" else f"{row.value:.4f}"
 
 
 def _optional(value, spec: str) -> str:
@@ -116,14 +130,16 @@ class Scoreboard:
 
     def __str__(self) -> str:
         header = (f"{'':<3}{'model':<21}{'format':<13}{'bytes':>10}{'gzip':>10}  {'metric':<14}{'value':>8}"
-                  f"{'CPU ms':>9}{'arena B':>9}{'MCU ms*':>9}  source")
+                  f"{'CPU ms':>9}{'arena B':>9}{'MCU ms*':>9}  {'judged on':<11}source")
         lines = [header, "-" * len(header)]
         for r in self.rows:
             lines.append(f"{r.lesson:02d} {r.name:<21}{r.format:<13}{r.bytes:>10,}{r.gzip_bytes:>10,}  "
                          f"{r.metric:<14}{_format_value(r):>8}{r.cpu_ms:>9.3f}{_optional(r.arena_bytes, ',d'):>9}"
-                         f"{_optional(r.mcu_ms, '.3g'):>9}  {r.source}")
+                         f"{_optional(r.mcu_ms, '.3g'):>9}  {r.judged_on:<11}{r.source}")
         lines += ["CPU ms: median of one-sample runs on this machine (LiteRT, 1 thread; Keras: TensorFlow's threads).",
                   "arena B: the tensor arena TFLM records, for the int8 models it runs; gzip: the download size.",
+                  "judged on: real = the metric was measured on real inputs (handwriting, recordings); generated = "
+                  "on data the course makes.",
                   f"* MCU ms: an ESTIMATE for the {micro.board(self.board).name} from the MAC count "
                   "(micro.estimate), not a measurement."]
         return "\n".join(lines)
@@ -131,9 +147,10 @@ class Scoreboard:
     __repr__ = __str__
 
 
-def score(entries: Sequence[Entry] = ENTRIES, extra: Iterable[tuple[Entry, bytes]] = (), *,
+def score(entries: Sequence[Entry] = ENTRIES + REFERENCES, extra: Iterable[tuple[Entry, bytes]] = (), *,
           board: str = "arduino_nano_33_ble_sense", runs: int = 200, rebuild: bool = False) -> Scoreboard:
-    """Find (or rebuild) every entry's model and measure it, in one table sorted by lesson.
+    """Find (or rebuild) every entry's model and measure it, in one table sorted by lesson: by default
+    every lesson's headline model and the reference models.
 
     ``extra`` adds models of your own as (Entry, model bytes) pairs, measured the same
     way (their source is "given"; their entry needs no ``build``)::

@@ -2,7 +2,9 @@
 
 Three numbers bound it: ``peak_activation_bytes`` (a lower bound read from the
 file), what TFLM's recording allocator reports (``arena_report``), and the
-``smallest_arena`` the model really runs in (found by bisection).
+``smallest_arena`` the model really runs in (found by bisection). A streaming
+model also keeps its state (resource variables, ``modelstate.variables``) in the
+arena for as long as the interpreter lives: both results report those bytes.
 
 Introduced in 12_tflm_hello_world.
 """
@@ -13,7 +15,7 @@ import re
 
 import numpy as np
 
-from edgebook import modelfile
+from edgebook import modelfile, modelstate
 from edgebook.nativelogs import captured_native_output
 from edgebook.micro.errors import MicroError
 from edgebook.micro.interpreter import ALLOCATOR_BYTES, load_interpreter, model_io, try_in_a_subprocess
@@ -31,6 +33,10 @@ def peak_activation_bytes(model) -> int:
     last op that reads it (or the end, for outputs). Any memory planner must
     hold every live tensor at the same time; TFLM's arena also holds its own
     bookkeeping and alignment padding, so the real arena is larger.
+
+    The ops are those of the main subgraph (what every inference runs). A
+    streaming model's state is not an activation: it lives as long as the
+    interpreter, on top of this (``modelstate.state_bytes``).
     """
     m = modelfile.parse(model)
     graph = m.subgraphs[0]
@@ -63,7 +69,10 @@ class ArenaReport:
     what lives as long as the interpreter: one small struct per tensor and per
     op, the kernels' own data (multipliers and shifts), and the allocator's and
     interpreter's objects. ``sections`` names the parts of the tail TFLM
-    records (the rest of the tail is those objects).
+    records (the rest of the tail is those objects). A streaming model's state
+    (``state_bytes``, its resource variables' values, read from the file) is
+    part of the tail's persistent buffers: TFLM allocates it once and keeps it
+    from one inference to the next.
 
     Introduced in 12_tflm_hello_world.
     """
@@ -72,6 +81,7 @@ class ArenaReport:
     head: int
     tail: int
     sections: dict
+    state_bytes: int = 0
 
     def __str__(self) -> str:
         lines = [f"TFLM records {self.total:,} B: head (activations) {self.head:,} B + tail "
@@ -79,6 +89,9 @@ class ArenaReport:
         lines += [f"  tail: {name:<45} {size:>6,} B" for name, size in self.sections.items()]
         rest = self.tail - sum(self.sections.values())
         lines.append(f"  tail: {'allocator and interpreter objects (the rest)':<45} {rest:>6,} B")
+        if self.state_bytes:
+            lines.append(f"  of the tail's persistent buffers, {self.state_bytes:,} B are the model's streaming "
+                         "state (its resource variables)")
         return "\n".join(lines)
 
 
@@ -106,7 +119,8 @@ def arena_report(model, arena_size: int | None = None) -> ArenaReport:
     if not all(totals.values()):
         raise MicroError(f"TFLM printed no arena totals; it said: {text[:200]!r}")
     sections = {name: int(used) for name, used in re.findall(r"'([^']+)' used (\d+) bytes", text) if int(used)}
-    return ArenaReport(*(int(totals[part].group(1)) for part in ("total", "head", "tail")), sections)
+    return ArenaReport(*(int(totals[part].group(1)) for part in ("total", "head", "tail")), sections,
+                       modelstate.state_bytes(model_bytes))
 
 
 def recorded_arena_bytes(model, arena_size: int | None = None) -> int:
@@ -137,6 +151,7 @@ class ArenaSearch:
     recorded: int          # what TFLM's recording allocator reports with a generous arena
     peak_activations: int  # lower bound from tensor lifetimes (no bookkeeping)
     tries: int
+    state_bytes: int = 0   # a streaming model's state (resource variables), held for the interpreter's lifetime
 
     @property
     def preparation_bytes(self) -> int:
@@ -146,7 +161,8 @@ class ArenaSearch:
     def __str__(self) -> str:
         return (f"smallest arena {self.smallest:,} B (found in {self.tries} tries); TFLM records "
                 f"{self.recorded:,} B in use after preparation (+{self.preparation_bytes:,} B borrowed while "
-                f"preparing); peak activations {self.peak_activations:,} B")
+                f"preparing); peak activations {self.peak_activations:,} B"
+                + (f"; streaming state {self.state_bytes:,} B" if self.state_bytes else ""))
 
 
 def smallest_arena(model) -> ArenaSearch:
@@ -176,9 +192,10 @@ def smallest_arena(model) -> ArenaSearch:
             high = middle
         else:
             low = middle
-    return ArenaSearch(high, recorded, peak_activation_bytes(model_bytes), tries)
+    return ArenaSearch(high, recorded, peak_activation_bytes(model_bytes), tries, modelstate.state_bytes(model_bytes))
 
 
 def default_arena(model) -> int:
-    """A generous arena for running a model on the host: the peak activations times 4, plus 16 KB."""
-    return 4 * peak_activation_bytes(model) + 16 * 1024
+    """A generous arena for running a model on the host: the peak activations times 4, plus any streaming
+    state, plus 16 KB."""
+    return 4 * peak_activation_bytes(model) + modelstate.state_bytes(model) + 16 * 1024

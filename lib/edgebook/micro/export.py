@@ -16,7 +16,7 @@ import subprocess
 from importlib import resources
 from pathlib import Path
 
-from edgebook import modelfile, paths
+from edgebook import modelfile, modelstate, paths
 from edgebook.errors import ModelInputError
 from edgebook.micro.arena import ARENA_ALIGNMENT, smallest_arena
 from edgebook.micro.errors import MicroError
@@ -88,7 +88,9 @@ def export_cpp(model, name: str, *, arena_size: int | None = None, folder=None) 
     - ``<name>_model_data.h`` / ``.cc``: the bytes in a 16-byte aligned array
       and its length (the model is read in place, from flash);
     - ``<name>_op_resolver.h``: a ``MicroMutableOpResolver<N>`` holding exactly
-      the model's ops, and ``kTensorArenaSize``.
+      the model's ops (of every subgraph), ``kTensorArenaSize``, and
+      ``kResourceVariables``: how many resource variables a streaming model
+      keeps its state in (the sketch makes TFLM's table for them).
 
     ``arena_size`` defaults to the smallest arena found by search plus 10% headroom
     (``with_headroom(smallest_arena(model).smallest)``).
@@ -114,7 +116,8 @@ def export_cpp(model, name: str, *, arena_size: int | None = None, folder=None) 
     registrations = "\n".join(f"  if (resolver.{resolver_method(op)}() != kTfLiteOk) return kTfLiteError;"
                               for op in ops)
     resolver.write_text(fill_template("op_resolver.h", **names, arena_comment=arena_comment, arena_size=arena_size,
-                                      op_count=len(ops), registrations=registrations))
+                                      op_count=len(ops), registrations=registrations,
+                                      variable_count=len(modelstate.variables(model_bytes))))
     return CppExport(folder, name, (header, source, resolver), len(model_bytes), arena_size, ops)
 
 

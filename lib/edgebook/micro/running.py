@@ -21,6 +21,11 @@ def run(model, x, *, arena_size: int | None = None, raw: bool = False) -> np.nda
     Float input is quantized for an int8 model and int8 output dequantized, with
     the scale and zero point stored in the model (as ``LiteModel.predict`` does).
     ``raw=True`` returns the output tensor exactly as TFLM wrote it.
+
+    A streaming model (one with resource variables, ``modelstate.variables``)
+    carries its state from each sample to the next, in order, as on a device;
+    every call starts from the state its init subgraph sets. So pass a whole
+    stream in one call, not one slice per call.
     """
     model_bytes = read_model_bytes(model)
     check_ops(model_bytes)

@@ -7,6 +7,9 @@
 // Bytes for the tensor arena: ${arena_comment}.
 constexpr int k${camel_name}TensorArenaSize = ${arena_size};
 
+// Resource variables the model keeps its streaming state in (0: it keeps none).
+constexpr int k${camel_name}ResourceVariables = ${variable_count};
+
 using ${camel_name}OpResolver = tflite::MicroMutableOpResolver<${op_count}>;
 
 inline TfLiteStatus Register${camel_name}Ops(${camel_name}OpResolver& resolver) {

@@ -2,7 +2,9 @@
 // The model is read from flash in place; only the tensor arena below lives in RAM.
 #include <TensorFlowLite.h>
 
+#include "tensorflow/lite/micro/micro_allocator.h"
 #include "tensorflow/lite/micro/micro_interpreter.h"
+#include "tensorflow/lite/micro/micro_resource_variable.h"
 #include "tensorflow/lite/schema/schema_generated.h"
 
 #include "${name}_model_data.h"
@@ -28,7 +30,14 @@ void setup() {
   static ${camel_name}OpResolver resolver;
   if (Register${camel_name}Ops(resolver) != kTfLiteOk) stop("Could not register the model's ops.");
 
-  static tflite::MicroInterpreter static_interpreter(model, resolver, tensor_arena, k${camel_name}TensorArenaSize);
+  // The allocator lays out the arena. A streaming model keeps its state in resource variables, which
+  // live in the same arena from one inference to the next (k${camel_name}ResourceVariables = 0: none).
+  tflite::MicroAllocator* allocator = tflite::MicroAllocator::Create(tensor_arena, k${camel_name}TensorArenaSize);
+  if (allocator == nullptr) stop("The arena is too small for TFLM's allocator. Raise k${camel_name}TensorArenaSize.");
+  tflite::MicroResourceVariables* variables =
+      k${camel_name}ResourceVariables > 0
+          ? tflite::MicroResourceVariables::Create(allocator, k${camel_name}ResourceVariables) : nullptr;
+  static tflite::MicroInterpreter static_interpreter(model, resolver, allocator, variables);
   interpreter = &static_interpreter;
   if (interpreter->AllocateTensors() != kTfLiteOk) {
     stop("AllocateTensors failed: the arena is too small. Raise k${camel_name}TensorArenaSize.");
@@ -53,7 +62,8 @@ void loop() {
   Serial.print("outputs:");
   for (size_t i = 0; i < output->bytes; ++i) {
     Serial.print(' ');
-    Serial.print((output->data.int8[i] - output->params.zero_point) * output->params.scale, 4);
+    const int q = output->type == kTfLiteUInt8 ? output->data.uint8[i] : output->data.int8[i];  // int8 or uint8
+    Serial.print((q - output->params.zero_point) * output->params.scale, 4);
   }
   Serial.print("  (");
   Serial.print(elapsed);
