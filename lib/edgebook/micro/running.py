@@ -20,7 +20,13 @@ def run(model, x, *, arena_size: int | None = None, raw: bool = False) -> np.nda
 
     Float input is quantized for an int8 model and int8 output dequantized, with
     the scale and zero point stored in the model (as ``LiteModel.predict`` does).
-    ``raw=True`` returns the output tensor exactly as TFLM wrote it.
+    ``raw=True`` returns the output tensor exactly as TFLM wrote it. An output
+    without a batch axis (micro_speech's audio front end gives 40 numbers, shape
+    (40,)) gets one: the result is (samples, 40).
+
+    The samples run one after the other in the same interpreter, so a model that
+    keeps state between invocations (a front end's noise estimate) carries it
+    from one sample to the next, as on a device; each call starts afresh.
     """
     model_bytes = read_model_bytes(model)
     check_ops(model_bytes)
@@ -33,7 +39,8 @@ def run(model, x, *, arena_size: int | None = None, raw: bool = False) -> np.nda
         interpreter.set_input(sample[np.newaxis], 0)
         interpreter.invoke()
         outputs.append(np.array(interpreter.get_output(0)))
-    result = np.concatenate(outputs)
+    batched = len(io.output.shape) > 0 and io.output.shape[0] in (1, -1)
+    result = np.concatenate(outputs) if batched else np.stack(outputs)
     return result if raw else io.dequantize_output(result)
 
 
