@@ -82,24 +82,43 @@ def test_committed_file_matches_its_registry_checksum():
     spec = data.spec("keywords")
     path = paths.datasets_dir() / spec.file
     assert data.sha256_of(path) == spec.sha256
-    assert path.stat().st_size <= 10 * 1024 * 1024
+    assert path.stat().st_size <= 6 * 1024 * 1024  # a few MB: a clone stays small
 
 
 def test_clean_words():
     words = audio.clean_words()
-    assert len(words) == 896 and len(words.voice_names) == 112
+    assert len(words) == 891 and len(words.voice_names) == 297 and len(words.variant_names) == 99
     assert words.espeak_version == "1.51"
     assert all(clip.dtype == np.int16 for clip in words.clips[:10])
+    assert max(np.abs(clip.astype(np.int32)).max() for clip in words.clips) <= audio.CLEAN_PEAK * 32768 + 1
     labels = words.label()
-    assert np.sum(labels == audio.CLASS_NAMES.index("yes")) == np.sum(labels == audio.CLASS_NAMES.index("no")) == 224
+    assert np.sum(labels == audio.CLASS_NAMES.index("yes")) == np.sum(labels == audio.CLASS_NAMES.index("no")) == 297
     assert not set(words.word[labels == audio.CLASS_NAMES.index("unknown")]) & {"yes", "no", "know"}
+    # Every variant speaks with three accents (two English, one other), and every voice says yes, no and a word.
+    assert np.all(np.bincount(words.voice_variant) == 3)
+    assert np.all(np.bincount(words.voice) == 3)
+    assert all(name.split("+", 1)[1] == words.variant_names[v] for name, v in zip(words.voice_names, words.voice_variant))
 
 
-def test_voices_by_split_are_disjoint_and_complete():
+def test_mu_law_keeps_quiet_samples_fine_and_round_trips():
+    x = np.array([-1.0, -0.5, -0.01, 0.0, 0.001, 0.01, 0.5, 1.0])
+    codes = audio.mu_law_encode(x)
+    assert codes.dtype == np.int8 and codes.tolist()[3] == 0 and codes.min() == -127 and codes.max() == 127
+    back = audio.mu_law_decode(codes)
+    assert back.dtype == np.float32
+    assert np.all(np.abs(back - x) <= 0.04 * np.abs(x) + 2e-4)  # a step of a few percent of the sample, at any level
+    assert np.array_equal(audio.mu_law_encode(audio.mu_law_decode(np.arange(-127, 128))), np.arange(-127, 128))
+
+
+def test_voices_by_split_are_disjoint_complete_and_keep_variants_apart():
+    words = audio.clean_words()
     voices = audio.voices_by_split()
-    assert {k: len(v) for k, v in voices.items()} == {"train": 73, "val": 17, "test": 22}
+    assert {k: len(v) for k, v in voices.items()} == {"train": 192, "val": 45, "test": 60}
     everything = np.concatenate(list(voices.values()))
-    assert len(np.unique(everything)) == len(everything) == 112
+    assert len(np.unique(everything)) == len(everything) == 297
+    variants = {k: set(words.voice_variant[v]) for k, v in voices.items()}
+    assert not variants["train"] & variants["test"] and not variants["val"] & variants["test"]
+    assert not variants["train"] & variants["val"]
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +156,15 @@ def test_clip_words_follow_the_split(small_keywords):
         audio.clip_words("everything")
 
 
+def test_a_microphone_cuts_the_bass_and_keeps_speech():
+    t = np.arange(16_000) / 16_000
+    rumble, voice = np.sin(2 * np.pi * 20 * t), np.sin(2 * np.pi * 1000 * t)
+    assert np.abs(audio.high_pass(rumble, 300.0)[4000:]).max() < 0.1  # 20 Hz, 4 octaves below: -24 dB
+    assert np.abs(audio.high_pass(voice, 300.0)[4000:]).max() > 0.9
+    heard = audio.microphone((rumble + voice).astype(np.float32), np.random.default_rng(0))
+    assert heard.dtype == np.float32 and heard.shape == (16_000,) and np.all(np.isfinite(heard))
+
+
 def test_change_speed_and_augment():
     word = (np.sin(np.arange(4000) / 5) * 10_000).astype(np.int16)
     assert len(audio.change_speed(word, 2.0)) == 2000
@@ -146,6 +174,8 @@ def test_change_speed_and_augment():
     assert all(np.sqrt(np.mean(noise ** 2)) == pytest.approx(1.0, rel=1e-3) for noise in bank.values())
     clip = audio.augment(word, bank, rng)
     assert clip.shape == (16_000,) and clip.dtype == np.float32 and np.all(np.isfinite(clip))
+    peaks = [np.abs(audio.augment(word, bank, np.random.default_rng(seed))).max() for seed in range(40)]
+    assert min(peaks) < 0.1 < 0.8 < max(peaks)  # from a distant voice to one near full scale
     long_word = np.ones(20_000, np.int16)
     placed, start = audio.place(long_word, 16_000, rng)
     assert placed.shape == (16_000,) and start == 0

@@ -116,10 +116,10 @@ def _sine(n: int = 1000):
     return synth.sine_samples(n=n)
 
 
-def _keywords(copies: int = 8):
+def _keywords(copies: int | None = None):
     from edgebook import audio  # imported here: only lessons 13 and 16 need the spoken words
 
-    return audio.keyword_clips(copies=copies)
+    return audio.keyword_clips(copies=audio.COPIES if copies is None else copies)
 
 
 def _person(rooms: int = 200, per_room: int = 20):

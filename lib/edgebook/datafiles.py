@@ -111,12 +111,12 @@ DATASET_FILES: dict[str, DatasetSpec] = {
         DatasetSpec(
             name="keywords",
             description=("1-second spoken words, int16 at 16 kHz (synthetic eSpeak NG voices, augmented "
-                         "with shift, gain, reverb and noise; split by voice)"),
-            source=("clean words said by 112 eSpeak NG voices, committed as datasets/keywords.npz; "
+                         "with speed, shift, reverb, noise, microphone and gain; split by voice variant)"),
+            source=("clean words said by 297 eSpeak NG voices (99 variants), committed as datasets/keywords.npz; "
                     "edgebook.audio.keyword_clips augments them at load time (seeded)"),
             make=None,
             file="keywords.npz",
-            sha256="aea5b5165072245408215dbb2008452626f6be557542258394225bf6034251c4",
+            sha256="f2bad72fbbe9afec352691aae2fcea9cde7450f0e521234623ae63732d28ba0f",
             regenerate="python datasets/make_keywords.py",
         ),
         DatasetSpec(

@@ -80,6 +80,12 @@ FILES = {f.name: f for f in (
     RealFile("hello_world_int8.tflite", f"{_EXAMPLES}/hello_world/models/hello_world_int8.tflite",
              "505ee4fae7fa46ab67bea4c08b4969eb3eb8b9114c50595ec4a29d9a27993202",
              "TFLM's hello_world sine model, int8"),
+    RealFile("yes_30ms.wav", f"{_EXAMPLES}/micro_speech/testdata/yes_30ms.wav",
+             "13664a7c30e72b982ca12b32fd4f3bfb5305186f2f2c9dbea5bdd62093354988",
+             "30 ms of a person saying 'yes': micro_speech_test.cc checks its features"),
+    RealFile("no_30ms.wav", f"{_EXAMPLES}/micro_speech/testdata/no_30ms.wav",
+             "0aceeed1efe4e08f85c7dff67d75bc2da87f84e48ec12b3c4b215f9c38fbcc35",
+             "30 ms of a person saying 'no': micro_speech_test.cc checks its features"),
 )}
 
 

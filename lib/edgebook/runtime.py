@@ -24,7 +24,7 @@ from edgebook.modelfile import read_model_bytes, refused_by_litert
 from edgebook.nativelogs import muted_native_logs
 from edgebook.tensorinfo import TensorInfo, tensor_info
 from edgebook.tensorio import SATURATION_WARNING_FRACTION, ModelIO
-from edgebook.unsupported import CUSTOM, SELECT, non_builtin_ops
+from edgebook.unsupported import CUSTOM, SELECT, TFLM_SIGNAL_OPS, non_builtin_ops
 # Signatures and typed wrappers (lesson 11) have a module of their own; lessons call runtime.wrap.
 from edgebook.wrapper import ModelWrapper, Signature, signatures, wrap
 
@@ -43,6 +43,12 @@ def load_error(model_bytes: bytes, error: RuntimeError) -> Exception:
             f"This model uses Select TF ops ({', '.join(flex)}), which need the Flex delegate (TensorFlow's own "
             "kernels), and ai_edge_litert has none. Rewrite those ops with built-in ones and convert again "
             "(10_ops_and_compatibility shows how; compat.litert_check explains what a runtime lacks).")
+    if custom and set(custom) <= TFLM_SIGNAL_OPS:
+        return ModelLoadError(
+            f"LiteRT cannot run this model: it is made of TFLM's signal-library ops ({', '.join(custom)}), "
+            "custom ops that only TFLM has kernels for. TFLM's Python interpreter registers them all: run it "
+            "with micro.run (12_tflm_hello_world); on a board, add each with MicroMutableOpResolver "
+            "(AddWindow, AddRfft...).")
     if custom:
         return ModelLoadError(
             f"This model uses the custom op{'s' if len(custom) > 1 else ''} {', '.join(custom)}, and LiteRT has "

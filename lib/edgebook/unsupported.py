@@ -119,3 +119,19 @@ def non_builtin_ops(model) -> dict[str, str]:
             custom_name = name.split(":", 1)[1]
             found[custom_name] = SELECT if custom_name.startswith(FLEX_PREFIX) else CUSTOM
     return dict(sorted(found.items()))
+
+
+TFLM_SIGNAL_OPS = frozenset({
+    "SignalDelay", "SignalEnergy", "SignalFftAutoScale", "SignalFilterBank", "SignalFilterBankLog",
+    "SignalFilterBankSpectralSubtraction", "SignalFilterBankSquareRoot", "SignalFramer", "SignalIrfft",
+    "SignalOverlapAdd", "SignalPCAN", "SignalRfft", "SignalStacker", "SignalWindow",
+})
+"""Custom ops of TFLM's signal library (windows, FFTs, filter banks: an audio front end as a model).
+
+TFLM keeps them as custom ops, and the ``tflite-micro`` Python package registers
+a kernel for every one (``python_ops_resolver.cc`` adds them all), so ``micro.run``
+runs a model made of them, such as micro_speech's ``audio_preprocessor_int8.tflite``.
+LiteRT has no kernel for any of them.
+
+Introduced in 13_keyword_spotting.
+"""

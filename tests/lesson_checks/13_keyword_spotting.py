@@ -8,3 +8,6 @@ assert agreement.different <= 0.01 * agreement.outputs, f"TFLM vs LiteRT referen
 assert tflm_accuracy >= 0.90, f"TFLM test accuracy {tflm_accuracy:.1%} < 90%"
 assert default_errors.false_accepts <= 2 and default_errors.misses <= 3, \
     f"at micro_speech's threshold: {default_errors}"
+assert spotter_scores.shape == (4, 4) and micro_speech_scores.shape == (4, 4), (spotter_scores, micro_speech_scores)
+assert 5_000 < arenas["micro_speech classifier"] < arenas["micro_speech front end"] < MICRO_SPEECH["arena bytes"], arenas
+assert MICRO_SPEECH["model bytes"] == 18_800, "section 4 states micro_speech_quantized.tflite is 18,800 bytes"

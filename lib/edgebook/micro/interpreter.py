@@ -21,7 +21,7 @@ from edgebook.nativelogs import captured_native_output
 from edgebook.micro.errors import MicroError
 from edgebook.tensorinfo import TensorInfo
 from edgebook.tensorio import ModelIO
-from edgebook.unsupported import CUSTOM, SELECT, non_builtin_ops
+from edgebook.unsupported import CUSTOM, SELECT, TFLM_SIGNAL_OPS, non_builtin_ops
 
 SOFTMAX_SMALLEST_INPUT_SCALE = 2.0 ** -26
 """TFLM's int8 softmax needs beta * input scale * 2**26 > 1; below it, TFLM aborts the whole process.
@@ -89,15 +89,20 @@ def checked_arena_size(arena_size) -> int:
 
 def check_ops(model_bytes: bytes) -> None:
     """Refuse, with a MicroError that says what to do, a model with ops TFLM cannot run here: Select TF
-    ops (never, on any microcontroller) and custom ops (only with a kernel registered in C++)."""
+    ops (never, on any microcontroller) and custom ops (only with a kernel registered in C++).
+
+    TFLM's own signal-library ops (``TFLM_SIGNAL_OPS``) are custom ops that the
+    ``tflite-micro`` package registers: those pass.
+    """
     special = non_builtin_ops(model_bytes)
     flex = [name for name, kind in special.items() if kind == SELECT]
-    custom = [name for name, kind in special.items() if kind == CUSTOM]
+    custom = [name for name, kind in special.items() if kind == CUSTOM and name not in TFLM_SIGNAL_OPS]
     if custom and not flex:
         raise MicroError(
             f"This model uses the custom op{'s' if len(custom) > 1 else ''} {', '.join(custom)}. TFLM runs a custom "
             "op only with a kernel you write and register in C++ (MicroMutableOpResolver::AddCustom), and the "
-            "micro.run registers none. Rewrite the model with built-in ops and convert it again "
+            "tflite-micro package that micro.run uses registers kernels only for TFLM's own signal ops "
+            "(unsupported.TFLM_SIGNAL_OPS). Rewrite the model with built-in ops and convert it again "
             "(10_ops_and_compatibility).")
     if flex:
         raise MicroError(

@@ -20,12 +20,16 @@ def run(model, x, *, arena_size: int | None = None, raw: bool = False) -> np.nda
 
     Float input is quantized for an int8 model and int8 output dequantized, with
     the scale and zero point stored in the model (as ``LiteModel.predict`` does).
-    ``raw=True`` returns the output tensor exactly as TFLM wrote it.
+    ``raw=True`` returns the output tensor exactly as TFLM wrote it. An output
+    without a batch axis (micro_speech's audio front end gives 40 numbers, shape
+    (40,)) gets one: the result is (samples, 40).
 
-    A streaming model (one with resource variables, ``modelstate.variables``)
-    carries its state from each sample to the next, in order, as on a device;
-    every call starts from the state its init subgraph sets. So pass a whole
-    stream in one call, not one slice per call.
+    The samples run one after the other in the same interpreter, so a model that
+    keeps state between invocations carries it from each sample to the next, in
+    order, as on a device: a front end's noise estimate, or a streaming model's
+    resource variables (``modelstate.variables``). Every call starts afresh, from
+    the state its init subgraph sets. So pass a whole stream in one call, not one
+    slice per call.
     """
     model_bytes = read_model_bytes(model)
     check_ops(model_bytes)
@@ -38,7 +42,8 @@ def run(model, x, *, arena_size: int | None = None, raw: bool = False) -> np.nda
         interpreter.set_input(sample[np.newaxis], 0)
         interpreter.invoke()
         outputs.append(np.array(interpreter.get_output(0)))
-    result = np.concatenate(outputs)
+    batched = len(io.output.shape) > 0 and io.output.shape[0] in (1, -1)
+    result = np.concatenate(outputs) if batched else np.stack(outputs)
     return result if raw else io.dequantize_output(result)
 
 
