@@ -178,8 +178,9 @@ Inception is about 40x faster and 8x smaller, for a few points of accuracy."""
 
 # --- small CNNs for the 16x16 digits: plain vs depthwise separable ----------------------
 
-DIGITS_EPOCHS = 15
-"""Epochs that train both digits CNNs to their plateau (about 5 s each on a 2-core CPU)."""
+DIGITS_EPOCHS = 12
+"""Epochs that bring both digits CNNs to their plateau: validation accuracy stops rising after about 9
+(about 4 s each on a 2-core CPU; 15 epochs moved the test accuracy by 3 of 360 images at most)."""
 
 
 def build_plain_cnn(widths=(32, 64, 128), input_shape=(16, 16, 1)) -> tf.keras.Model:

@@ -116,8 +116,8 @@ conv_macs = Exercise(
 
 # --- Exercise 5.1: predict MACs at a new width and resolution -------------------------------
 
-SCALED_ALPHA, SCALED_RESOLUTION = 0.5, 160
-"""The MobileNetV2 whose MACs the learner predicts (the lesson measured alpha 0.5 at 224 pixels)."""
+SCALED_ALPHA, SCALED_RESOLUTION = 0.35, 160
+"""The MobileNetV2 whose MACs the learner predicts (the lesson measured alpha 0.35 at 224 pixels)."""
 
 SCALED_TOLERANCE = 0.03
 """Relative error accepted: the resolution rule is not exact (the classifier does not scale)."""
@@ -131,7 +131,7 @@ def actual_scaled_macs() -> int:
                                                          resolution=SCALED_RESOLUTION))
 
 
-def _check_scaled_macs(answer, actual_macs=None, full_macs=None, half_width_macs=None):
+def _check_scaled_macs(answer, actual_macs=None, full_macs=None, measured_width_macs=None):
     value = _require_number(answer)
     actual = int(actual_macs) if actual_macs is not None else actual_scaled_macs()
     error = value / actual - 1
@@ -145,8 +145,8 @@ def _check_scaled_macs(answer, actual_macs=None, full_macs=None, half_width_macs
         raise Incorrect(f"You scaled the full model by alpha² x resolution². Resolution² is right, but "
                         f"alpha² underestimates (by {-error:.0%} here): the first convolution's input (3 "
                         "channels) and the 1280-channel last layer and classifier do not shrink with alpha. "
-                        "Start from the measured alpha=0.5 model instead.")
-    if half_width_macs is not None and abs(value / (half_width_macs * SCALED_RESOLUTION / 224) - 1) <= 0.005:
+                        f"Start from the measured alpha={SCALED_ALPHA} model instead.")
+    if measured_width_macs is not None and abs(value / (measured_width_macs * SCALED_RESOLUTION / 224) - 1) <= 0.005:
         raise Incorrect("You scaled by the ratio of the sides (160/224). The number of positions a "
                         "convolution visits is height x width: scale by the ratio of the AREAS.")
     raise Incorrect(f"Your prediction is {error:+.0%} off the model's real count.")
@@ -166,11 +166,11 @@ scaled_macs = Exercise(
     "Exercise 5.1 — Predict MACs at a new width and resolution",
     _check_scaled_macs,
     hints=[
-        "Which measured model is closest? The sweep measured alpha=0.5 at 224 pixels; only the "
+        f"Which measured model is closest? The sweep measured alpha={SCALED_ALPHA} at 224 pixels; only the "
         "resolution changes from there.",
         "Almost every MAC sits in a convolution, whose MACs grow with the number of positions: "
         "height x width, so (160/224)².",
-        "predicted_macs = (MACs of alpha 0.5 at 224) * (160 / 224) ** 2.",
+        f"predicted_macs = (MACs of alpha {SCALED_ALPHA} at 224) * (160 / 224) ** 2.",
     ],
     success="Within 3% of the real count: MACs scale with the image's area. (alpha does not scale as "
             "cleanly, so starting from a measured width was the right move.)",
