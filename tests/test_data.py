@@ -227,3 +227,14 @@ def test_grouped_datasets_keep_each_group_in_one_split():
     assert len(people[2]) == 4 and len(people[1]) == 3
     again = data.split_by_group(x, y, groups)
     assert all(np.array_equal(a, b) for a, b in zip(parts, again))
+
+
+def test_verify_all_checks_the_real_files_and_every_committed_file_and_names_their_source():
+    from edgebook import data, realdata
+
+    report = data.verify_all()
+    for real_file in realdata.FILES.values():
+        assert report[real_file.file].startswith("ok"), (real_file.file, report[real_file.file])
+        assert "SOURCES.md" in data.source(real_file.file)
+    assert report["wake_phrase"].startswith("ok") and "eSpeak NG" in data.source("wake_phrase")
+    assert data.source("digits") == data.spec("digits").source

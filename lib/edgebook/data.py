@@ -16,7 +16,7 @@ import dataclasses
 
 import numpy as np
 
-from edgebook import synth
+from edgebook import realdata, synth
 # The committed files, their checks and the splits live one level down (audio and scenes read
 # their files there too); lessons and scripts call them as data.X.
 from edgebook.datafiles import (DATASET_FILES, PRETRAINED, SPLIT_SEED, DatasetSpec, read_verified_npz,
@@ -25,7 +25,7 @@ from edgebook.errors import DataError
 
 __all__ = ["Dataset", "DatasetSpec", "REGISTRY", "PRETRAINED", "DATASET_FILES", "SPLIT_SEED", "names", "spec",
            "MOTION_CHANNELS", "MOTION_RATE_HZ", "MOTION_VALIDATION_RECORDINGS",
-           "load", "verify_all", "verify_file", "read_verified_npz", "sha256_of", "write_npz", "split",
+           "load", "source", "verify_all", "verify_file", "read_verified_npz", "sha256_of", "write_npz", "split",
            "split_by_group"]
 
 
@@ -190,6 +190,16 @@ def spec(name: str) -> DatasetSpec:
     return REGISTRY[name]
 
 
+def source(name: str) -> str:
+    """Where a name that ``verify_all`` reports comes from: a dataset, a committed file, or a real file."""
+    real_files = {real_file.file: real_file for real_file in realdata.FILES.values()}
+    if name in real_files:
+        return f"{real_files[name].what}; see datasets/SOURCES.md"
+    if name in DATASET_FILES and name not in REGISTRY:
+        return DATASET_FILES[name].source
+    return spec(name).source
+
+
 def load(name: str, **options) -> Dataset:
     """Load a dataset by name, with its fixed split. Options go to the dataset's maker
     (for example ``load("digits", upsample=2)`` for 16x16 digits).
@@ -224,7 +234,8 @@ def verify_all() -> dict[str, str]:
     datasets need no check, and the rest are loaded.
     """
     report = {}
-    for entry in [*REGISTRY.values(), *PRETRAINED.values()]:
+    files_without_a_dataset = [spec for name, spec in DATASET_FILES.items() if name not in REGISTRY]
+    for entry in [*REGISTRY.values(), *PRETRAINED.values(), *files_without_a_dataset]:
         try:
             if entry.file:
                 size = verify_file(entry).stat().st_size
@@ -236,4 +247,10 @@ def verify_all() -> dict[str, str]:
                 report[entry.name] = f"ok ({len(ds.x_train) + len(ds.x_val) + len(ds.x_test)} samples)"
         except DataError as error:
             report[entry.name] = f"PROBLEM: {error}"
+    for real_file in realdata.FILES.values():  # third-party recordings, photos and models
+        try:
+            size = verify_file(real_file).stat().st_size
+            report[real_file.file] = f"ok (file of {size:,} B, SHA-256 matches)"
+        except DataError as error:
+            report[real_file.file] = f"PROBLEM: {error}"
     return dict(sorted(report.items()))

@@ -120,8 +120,9 @@ def refused_by_litert(data: bytes, error: ValueError) -> Exception:
     if "Flatbuffer" in text or "flatbuffer" in text:
         return damaged(data)
     tensors = re.findall(r"Tensor (\d+) has invalid", text)  # LiteRT repeats its reason once per tensor
-    reason = text.split("Tensor ")[0].strip() if tensors else text.strip().splitlines()[0]
-    where = f" ({len(tensors)} tensors, the first {tensors[0]})" if tensors else ""
+    reason = (text.split("Tensor ")[0].strip() if tensors else text.strip().splitlines()[0]).rstrip(".")
+    where = (f", in {len(tensors)} tensors (the first is tensor {tensors[0]})" if len(tensors) > 1
+             else f", in tensor {tensors[0]}" if tensors else "")
     return ModelLoadError(
         f"LiteRT refuses this {len(data):,}-byte model: {reason}{where}. "
         "The file is a valid .tflite, but it breaks a rule this runtime checks and another runtime may not: "

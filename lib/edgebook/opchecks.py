@@ -71,9 +71,10 @@ class OpReport(list):
 
     def __repr__(self) -> str:
         lines = [self.title]
+        types_width = max([8, *(len(row.types) for row in self)]) + 1  # "resource,int8" needs more than 8
         for row in self:
             mark = "✓" if row.ok else "✗"
-            lines.append(f"  {mark} #{row.index:<3} {row.op:<22}{row.types:<9}{row.reason}".rstrip())
+            lines.append(f"  {mark} #{row.index:<3} {row.op:<22}{row.types:<{types_width}}{row.reason}".rstrip())
         lines.append(f"  refused: {', '.join(self.rejected) or 'none'}")
         return "\n".join(lines)
 
