@@ -40,13 +40,8 @@ def main() -> int:
         for entry in realdata.FILES.values():
             if entry.folder != realdata.MICRO_WAKEWORD_FOLDER:
                 continue
-            data = archive.read(entry.source)
-            digest = hashlib.sha256(data).hexdigest()
-            if digest != entry.sha256:
-                print(f"{entry.name}: SHA-256 {digest} differs from the registry's {entry.sha256}", file=sys.stderr)
+            if not realdata.write_copy(entry, archive.read(entry.source), out):
                 return 1
-            (out / entry.name).write_bytes(data)
-            print(f"{len(data):>8,} B  {entry.name}  {digest[:12]}...")
     return 0
 
 

@@ -119,6 +119,24 @@ def path(name: str):
     return verify_file(FILES[name])  # present, and the bytes the registry expects
 
 
+def write_copy(entry: RealFile, data: bytes, folder) -> bool:
+    """Write the bytes a copy script read for ``entry`` into ``folder``, if they are the registry's.
+
+    Prints the file's size and name, or (on stderr) why it was not written;
+    returns whether it was. Used by ``datasets/copy_*.py``.
+    """
+    import hashlib
+    import sys
+
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != entry.sha256:
+        print(f"{entry.name}: SHA-256 {digest} differs from the registry's {entry.sha256}", file=sys.stderr)
+        return False
+    (folder / entry.name).write_bytes(data)
+    print(f"{len(data):>8,} B  {entry.name}  {digest[:12]}...")
+    return True
+
+
 def wav(name: str) -> tuple[np.ndarray, int]:
     """A mono 16-bit WAV file's samples (int16) and its sample rate."""
     with wave.open(str(path(name)), "rb") as recording:
