@@ -386,7 +386,7 @@ def test_representative_data_of_the_wrong_form_or_shape_says_what_to_pass(image_
                                               r"\['representative_data'\]: it takes none"):
         convert.to_tflite(model, "float16", representative_data=samples)
     with pytest.raises(ConversionError, match=r"does not take the options \['representative_dataset'\]: "
-                                              r"it takes \['representative_data'\]"):
+                                              r"it takes \['representative_data', 'per_channel_dense'\]"):
         convert.to_tflite(model, "int8", representative_dataset=samples)
 
 
